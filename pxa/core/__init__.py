@@ -1,0 +1,1 @@
+"""The headless core: one catalogue of operations that every front door calls."""

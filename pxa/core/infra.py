@@ -1,0 +1,196 @@
+"""Infra: the core's facade. Every front door holds one and calls `Infra.call`.
+
+`call` is the single path into the core: validate the input model, pass the gate
+(read-only, confirmation), run the operation, write the audit row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from pxa.core.catalogue import Operation, load_all
+from pxa.core.context import CallContext, ConfirmationRequest
+from pxa.core.gate import Gate
+from pxa.core.inventory import Inventory
+from pxa.core.jobs import JobService
+from pxa.core.resolve import resolve_guest
+from pxa.errors import Invalid, NotFound, PxaError
+from pxa.events import EventBus
+from pxa.models.common import Risk
+from pxa.models.job import Job
+from pxa.proxmox.adapter import ProxmoxAdapter
+from pxa.store.audit import AuditRepo
+from pxa.store.db import Database
+from pxa.store.jobs import JobRepo
+
+log = logging.getLogger(__name__)
+
+SECRET_KEYS = ("password", "secret", "token", "api_key", "cipassword")
+
+
+class Infra:
+    def __init__(
+        self,
+        adapter: ProxmoxAdapter,
+        database: Database,
+        *,
+        read_only: bool = False,
+        sandbox: bool = False,
+        poll_interval: float = 0.5,
+        refresh_seconds: float = 5.0,
+    ) -> None:
+        self.adapter = adapter
+        self.database = database
+        self.sandbox = sandbox
+        self.bus = EventBus()
+        self.gate = Gate(read_only=read_only)
+        self.audit = AuditRepo(database)
+        self.inventory = Inventory(adapter, self.bus)
+        self.jobs = JobService(
+            JobRepo(database),
+            adapter,
+            self.bus,
+            poll_interval=poll_interval,
+            on_finished=self._job_finished,
+        )
+        self.refresh_seconds = refresh_seconds
+        self.catalogue = load_all()
+        self._stop = asyncio.Event()
+        self._background: list[asyncio.Task[Any]] = []
+
+    @property
+    def read_only(self) -> bool:
+        return self.gate.read_only
+
+    # --- the one way in -----------------------------------------------------------------
+    async def call(self, name: str, args: BaseModel | dict[str, Any], ctx: CallContext) -> Any:
+        op = self.catalogue.get(name)
+        if op is None:
+            raise NotFound(f"no operation named {name!r}")
+        payload = args if isinstance(args, op.input) else _validate(op, args)
+        risk = op.risk_of(payload)
+        resource, resource_name = await self._describe(payload)
+        request = ConfirmationRequest(
+            operation=op.name,
+            title=op.title,
+            risk=risk,
+            arguments=_redact(payload.model_dump(mode="json")),
+            resource=resource,
+            resource_name=resource_name,
+        )
+        try:
+            await self.gate.check(op, risk, request, ctx)
+            result = await op.handler(self, payload, ctx)
+        except PxaError as exc:
+            if risk is not Risk.read:
+                self._audit(op, ctx, request, "error", error=exc.message)
+            raise
+        if risk is not Risk.read:
+            job_id = getattr(result, "job_id", None) or getattr(result, "creation_job_id", None)
+            self._audit(op, ctx, request, "ok", job_id=job_id)
+        return result
+
+    def _audit(
+        self,
+        op: Operation,
+        ctx: CallContext,
+        request: ConfirmationRequest,
+        result: str,
+        *,
+        error: str | None = None,
+        job_id: str | None = None,
+    ) -> None:
+        self.audit.record(
+            actor=str(ctx.actor),
+            operation=op.name,
+            target=request.resource,
+            arguments=request.arguments,
+            result=result,
+            error=error,
+            job_id=job_id,
+        )
+
+    async def _describe(self, payload: BaseModel) -> tuple[str | None, str | None]:
+        """The resource a call acts on, for the confirmation prompt and the audit log."""
+        ref = getattr(payload, "vm_id", None)
+        if not isinstance(ref, str):
+            name = getattr(payload, "name", None)
+            return (None, name) if isinstance(name, str) else (None, None)
+        try:
+            row = await self.guest(ref)
+        except PxaError:
+            return ref, ref
+        from pxa.proxmox.mapping import guest_id
+
+        return guest_id(row["type"], int(row["vmid"])), row.get("name") or ref
+
+    # --- helpers for operations ---------------------------------------------------------
+    async def guest(self, ref: str, *, fresh: bool = False) -> dict[str, Any]:
+        await self.inventory.ensure_fresh(0 if fresh else None)
+        try:
+            return resolve_guest(self.inventory.guests, ref)
+        except NotFound:
+            if fresh:
+                raise
+            await self.inventory.refresh()  # it may have been created a moment ago
+            return resolve_guest(self.inventory.guests, ref)
+
+    def _job_finished(self, job: Job) -> None:
+        self.inventory.invalidate()
+
+    # --- lifecycle ----------------------------------------------------------------------
+    async def start_background(self) -> None:
+        """For long-lived front doors (TUI, serve): refresh on a cadence, resume jobs."""
+        self._background.append(
+            asyncio.create_task(self.inventory.run(self.refresh_seconds, self._stop))
+        )
+        self._background.append(asyncio.create_task(self._resume_loop()))
+
+    async def _resume_loop(self) -> None:
+        while not self._stop.is_set():
+            self.jobs.resume_orphans()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=10)
+
+    async def close(self) -> None:
+        self._stop.set()
+        for task in self._background:
+            task.cancel()
+        await self.jobs.shutdown()
+        self.adapter.close()
+
+
+def _validate(op: Operation, args: dict[str, Any]) -> BaseModel:
+    try:
+        return op.input.model_validate(args)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or None
+        raise Invalid(
+            f"{field}: {first['msg']}" if field else first["msg"],
+            field=field,
+            reason=first["type"],
+            provided_value=first.get("input") if field else None,
+            details={
+                "errors": [
+                    {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+                    for e in exc.errors()
+                ]
+            },
+        ) from None
+
+
+def _redact(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: "***" if any(s in k.lower() for s in SECRET_KEYS) else _redact(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_redact(v) for v in value]
+    return value

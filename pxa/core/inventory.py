@@ -1,0 +1,131 @@
+"""The inventory cache: one `/cluster/resources` call per refresh, whatever the VM count.
+
+List views are served from here. Each refresh diffs against the previous one and
+publishes `vm.created`, `vm.deleted` and `vm.status_changed`; facts only a VM's config
+tells (IP, OS, creation time) are remembered once read, so the list can show them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+from pxa.errors import BackendUnavailable, PxaError
+from pxa.events import EventBus
+from pxa.models.vm import Vm
+from pxa.proxmox.adapter import ProxmoxAdapter
+from pxa.proxmox.mapping import guest_id, vm_from_resource
+
+log = logging.getLogger(__name__)
+
+
+class Inventory:
+    def __init__(self, adapter: ProxmoxAdapter, bus: EventBus, *, max_age: float = 2.0) -> None:
+        self.adapter = adapter
+        self.bus = bus
+        self.max_age = max_age
+        self.guests: dict[str, dict[str, Any]] = {}
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.storage: list[dict[str, Any]] = []
+        self.facts: dict[str, dict[str, Any]] = {}
+        self.refreshed_at: float = 0.0
+        self.requests = 0  # PVE calls made by refreshes, for the benchmark
+        self.error: PxaError | None = None
+        self._lock = asyncio.Lock()
+        self._vms: list[Vm] | None = None
+
+    @property
+    def healthy(self) -> bool:
+        return self.error is None and self.refreshed_at > 0
+
+    async def refresh(self) -> None:
+        async with self._lock:
+            self.requests += 1
+            try:
+                rows = await self.adapter.resources()
+            except PxaError as exc:
+                self._set_error(exc)
+                raise
+            self._apply(rows)
+
+    async def ensure_fresh(self, max_age: float | None = None) -> None:
+        age = time.monotonic() - self.refreshed_at
+        if self.refreshed_at == 0 or age > (self.max_age if max_age is None else max_age):
+            await self.refresh()
+
+    def invalidate(self) -> None:
+        self.refreshed_at = 0.0
+
+    def _set_error(self, exc: PxaError) -> None:
+        was_healthy = self.error is None
+        self.error = exc
+        if was_healthy and isinstance(exc, BackendUnavailable):
+            self.bus.emit("backend.health_changed", healthy=False, message=exc.message)
+
+    def _apply(self, rows: list[dict[str, Any]]) -> None:
+        guests: dict[str, dict[str, Any]] = {}
+        nodes: dict[str, dict[str, Any]] = {}
+        storage: list[dict[str, Any]] = []
+        for row in rows:
+            kind = row.get("type")
+            if kind in ("qemu", "lxc"):
+                guests[guest_id(kind, int(row["vmid"]))] = row
+            elif kind == "node":
+                nodes[row["node"]] = row
+            elif kind == "storage":
+                storage.append(row)
+        old, first = self.guests, self.refreshed_at == 0 and not self.guests
+        self.guests, self.nodes, self.storage = guests, nodes, storage
+        self._vms = None
+        self.refreshed_at = time.monotonic()
+        if self.error is not None:
+            self.error = None
+            self.bus.emit("backend.health_changed", healthy=True, message="connected")
+        if not first:
+            self._publish_changes(old, guests)
+        self.bus.emit("inventory.refreshed", count=len(guests))
+
+    def _publish_changes(self, old: dict[str, dict], new: dict[str, dict]) -> None:
+        for gid, row in new.items():
+            before = old.get(gid)
+            if before is None:
+                self.bus.emit("vm.created", vm={"id": gid, "name": row.get("name"), **_st(row)})
+            elif (before.get("status"), before.get("lock")) != (row.get("status"), row.get("lock")):
+                self.facts.get(gid, {}).pop("qmpstatus", None)  # a pause seen earlier is stale
+                self.bus.emit(
+                    "vm.status_changed",
+                    vm={"id": gid, "name": row.get("name"), **_st(row)},
+                    previous_status=before.get("status"),
+                )
+        for gid in old.keys() - new.keys():
+            self.bus.emit("vm.deleted", vm={"id": gid, "name": old[gid].get("name")})
+
+    def remember(self, gid: str, facts: dict[str, Any]) -> None:
+        self.facts[gid] = {**self.facts.get(gid, {}), **facts}
+        self._vms = None
+
+    def vms(self) -> list[Vm]:
+        if self._vms is None:
+            self._vms = [vm_from_resource(r, self.facts.get(g)) for g, r in self.guests.items()]
+        return self._vms
+
+    def node_online(self, node: str) -> bool | None:
+        row = self.nodes.get(node)
+        return None if row is None else row.get("status") == "online"
+
+    async def run(self, interval: float, stop: asyncio.Event) -> None:
+        """Refresh on a cadence until `stop` is set; errors are state, not crashes."""
+        while not stop.is_set():
+            try:
+                await self.refresh()
+            except PxaError as exc:
+                log.info("inventory refresh failed: %s", exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+def _st(row: dict[str, Any]) -> dict[str, Any]:
+    return {"status": row.get("status"), "node": row.get("node"), "lock": row.get("lock")}

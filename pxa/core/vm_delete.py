@@ -1,0 +1,26 @@
+"""Deleting a VM: a hard stop first when forced, then destroy with its disks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pxa.core.workflow import JobContext, workflow
+
+
+@workflow("vm_delete")
+async def delete_workflow(ctx: JobContext) -> dict[str, Any]:
+    p, a = ctx.params, ctx.adapter
+    node, vmid, kind, name = p["node"], p["vmid"], p["kind"], p["name"]
+    if p.get("running") and p.get("force"):
+        ctx.span(0, 40)
+        ctx.log(f"{name} is running: stopping it hard first (force)")
+        await ctx.task("stop", lambda: a.power(node, vmid, "stop", kind))
+    ctx.span(40 if p.get("running") else 0, 100)
+    ctx.log(f"destroying {name} ({vmid}) and its disks")
+    await ctx.task(
+        "destroy",
+        lambda: a.destroy(node, vmid, kind, purge=True, **{"destroy-unreferenced-disks": True}),
+    )
+    if p.get("keep_backups", True):
+        ctx.log("backup archives of this VM were kept")
+    return {"vm_id": f"{'ct' if kind == 'lxc' else 'vm'}-{vmid}", "name": name, "deleted": True}

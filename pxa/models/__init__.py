@@ -1,0 +1,1 @@
+"""Pydantic models: the contract shared by the core and every front door (and the SDK)."""

@@ -1,0 +1,1 @@
+"""The Proxmox VE adapter: the only package that knows the PVE API (through proxmoxer)."""

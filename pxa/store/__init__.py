@@ -1,0 +1,1 @@
+"""SQLite persistence (sqlite-utils, WAL): jobs and their logs, the audit log."""

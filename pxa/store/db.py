@@ -1,0 +1,104 @@
+"""Opening the database: one file, WAL, private to the user, schema created on open."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+import sqlite_utils
+
+SCHEMA: dict[str, tuple[dict[str, type], str]] = {
+    "jobs": (
+        {
+            "id": str,
+            "type": str,
+            "status": str,
+            "progress": int,
+            "target": str,
+            "params": str,
+            "state": str,
+            "step": int,
+            "upid": str,
+            "error": str,
+            "result": str,
+            "actor": str,
+            "owner": str,
+            "heartbeat_at": float,
+            "cancel_requested": int,
+            "created_at": str,
+            "started_at": str,
+            "finished_at": str,
+            "estimated_completion": str,
+        },
+        "id",
+    ),
+    "job_logs": (
+        {
+            "id": int,
+            "job_id": str,
+            "timestamp": str,
+            "level": str,
+            "message": str,
+            "source": str,
+        },
+        "id",
+    ),
+    "audit": (
+        {
+            "id": int,
+            "timestamp": str,
+            "actor": str,
+            "operation": str,
+            "target": str,
+            "arguments": str,
+            "result": str,
+            "error": str,
+            "job_id": str,
+        },
+        "id",
+    ),
+}
+
+INDEXES = (
+    ("jobs", ["status"]),
+    ("jobs", ["created_at"]),
+    ("job_logs", ["job_id"]),
+    ("audit", ["timestamp"]),
+)
+
+
+class Database:
+    """A thread-safe handle: one connection, serialised by a lock (writes are sub-ms)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fresh = not path.exists()
+        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+        if fresh:
+            os.chmod(path, 0o600)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        self.db = sqlite_utils.Database(conn)
+        self.lock = threading.RLock()
+        self._create()
+
+    def _create(self) -> None:
+        with self.lock:
+            for name, (columns, pk) in SCHEMA.items():
+                table = self.db.table(name)
+                if not table.exists():
+                    table.create(columns, pk=pk, not_null={pk} if pk != "id" else None)
+            for table_name, cols in INDEXES:
+                self.db.table(table_name).create_index(cols, if_not_exists=True)
+        for suffix in ("-wal", "-shm"):
+            side = Path(str(self.path) + suffix)
+            if side.exists():
+                os.chmod(side, 0o600)
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.conn.close()
