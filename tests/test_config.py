@@ -9,10 +9,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import keyring
-import keyring.core
 import pytest
-from keyring.backends import fail
 from pydantic import BaseModel
 
 from pxa.cli.main import main
@@ -35,18 +32,6 @@ SECTIONS: dict[str, type[BaseModel]] = {
 ALL_FIELDS = [
     (section, field) for section, model in SECTIONS.items() for field in model.model_fields
 ]
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Shut out the developer's config, data dirs, environment overrides and keyring."""
-    for name in list(os.environ):
-        if name.startswith("PXA_") or name == "ANTHROPIC_API_KEY":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PXA_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("PXA_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
-    keyring.set_keyring(fail.Keyring())
 
 
 def write(tmp_path: Path, text: str, name: str = "config.toml") -> Path:
@@ -100,9 +85,9 @@ def test_proxmox_host_turns_sandbox_mode_off(tmp_path: Path) -> None:
     assert not load_settings(path).sandbox_mode
 
 
-def test_default_file_in_config_dir_is_read(tmp_path: Path) -> None:
-    (tmp_path / "config").mkdir()
-    write(tmp_path / "config", "[safety]\nread_only = true\n")
+def test_default_file_in_config_dir_is_read(isolated: Path) -> None:
+    (isolated / "config").mkdir(parents=True)
+    write(isolated / "config", "[safety]\nread_only = true\n")
     assert load_settings().safety.read_only
 
 
@@ -466,27 +451,27 @@ def test_cli_check_example_file_is_ok() -> None:
 
 
 def test_cli_path_prints_the_default_config_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    isolated: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["config", "path"]) == 0
-    assert capsys.readouterr().out == f"{tmp_path / 'config' / 'config.toml'}\n"
+    assert capsys.readouterr().out == f"{isolated / 'config' / 'config.toml'}\n"
 
 
-def test_cli_init_writes_the_example_config(tmp_path: Path) -> None:
+def test_cli_init_writes_the_example_config(isolated: Path) -> None:
     assert main(["config", "init"]) == 0
-    written = tmp_path / "config" / "config.toml"
+    written = isolated / "config" / "config.toml"
     assert written.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
-def test_cli_init_file_is_private(tmp_path: Path) -> None:
+def test_cli_init_file_is_private(isolated: Path) -> None:
     main(["config", "init"])
-    assert stat.S_IMODE((tmp_path / "config" / "config.toml").stat().st_mode) == 0o600
+    assert stat.S_IMODE((isolated / "config" / "config.toml").stat().st_mode) == 0o600
 
 
-def test_cli_init_refuses_to_overwrite(tmp_path: Path) -> None:
-    (tmp_path / "config").mkdir()
-    existing = write(tmp_path / "config", "[safety]\nread_only = true\n")
+def test_cli_init_refuses_to_overwrite(isolated: Path) -> None:
+    (isolated / "config").mkdir(parents=True)
+    existing = write(isolated / "config", "[safety]\nread_only = true\n")
     assert main(["config", "init"]) == 1
     assert existing.read_text(encoding="utf-8") == "[safety]\nread_only = true\n"
 

@@ -16,26 +16,16 @@ from pxa import paths
 posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 
 
-@pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep every test away from the developer's real config and data dirs."""
-    for name in list(os.environ):
-        if name.startswith("PXA_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PXA_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("PXA_DATA_DIR", str(tmp_path / "data"))
-
-
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_config_dir_comes_from_pxa_config_dir(tmp_path: Path) -> None:
-    assert paths.config_dir() == tmp_path / "config"
+def test_config_dir_comes_from_pxa_config_dir(isolated: Path) -> None:
+    assert paths.config_dir() == isolated / "config"
 
 
-def test_data_dir_comes_from_pxa_data_dir(tmp_path: Path) -> None:
-    assert paths.data_dir() == tmp_path / "data"
+def test_data_dir_comes_from_pxa_data_dir(isolated: Path) -> None:
+    assert paths.data_dir() == isolated / "data"
 
 
 def test_config_dir_defaults_to_platform_user_config_dir() -> None:
@@ -46,8 +36,8 @@ def test_data_dir_defaults_to_platform_user_data_dir() -> None:
     assert paths.data_dir(env={}) == Path(platformdirs.user_data_dir("pxa"))
 
 
-def test_default_config_file_is_config_toml_in_config_dir(tmp_path: Path) -> None:
-    assert paths.default_config_file() == tmp_path / "config" / "config.toml"
+def test_default_config_file_is_config_toml_in_config_dir(isolated: Path) -> None:
+    assert paths.default_config_file() == isolated / "config" / "config.toml"
 
 
 def test_pxa_config_file_overrides_default_config_file(
@@ -57,9 +47,9 @@ def test_pxa_config_file_overrides_default_config_file(
     assert paths.default_config_file() == tmp_path / "elsewhere.toml"
 
 
-def test_empty_pxa_config_file_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_empty_pxa_config_file_is_ignored(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PXA_CONFIG_FILE", "")
-    assert paths.default_config_file() == tmp_path / "config" / "config.toml"
+    assert paths.default_config_file() == isolated / "config" / "config.toml"
 
 
 @posix_only

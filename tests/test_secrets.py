@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import keyring
@@ -49,13 +48,8 @@ class LockedKeyring(MemoryKeyring):
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Shut out the developer's config, data dirs, secrets and keyring."""
-    for name in list(os.environ):
-        if name.startswith("PXA_") or name == "ANTHROPIC_API_KEY":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PXA_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("PXA_DATA_DIR", str(tmp_path / "data"))
+def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start each test with no usable keyring; tests that want one install it themselves."""
     # monkeypatch puts back whatever backend (or none yet) keyring had before the test.
     monkeypatch.setattr(keyring.core, "_keyring_backend", None)
     keyring.set_keyring(fail.Keyring())

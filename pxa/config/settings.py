@@ -1,0 +1,250 @@
+"""The settings model: one pydantic section per table of config.toml, each field documented.
+
+Validators here judge one value or one section; they never read files or the environment
+(`pxa.config.load` does). A check spanning fields raises `CrossFieldError` naming the field
+to blame, so the problem's dotted key points at the line to fix.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+
+class CrossFieldError(ValueError):
+    """A check spanning several fields that blames one of them, so the problem's key is exact."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _no_empty_path(value: Any) -> Any:
+    # Path("") is ".", which would silently mean "this directory".
+    if value == "":
+        raise ValueError("empty path; leave the key out instead")
+    return value
+
+
+UserPath = Annotated[Path, BeforeValidator(_no_empty_path), AfterValidator(Path.expanduser)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", use_attribute_docstrings=True, validate_assignment=True
+    )
+
+
+class ProxmoxSection(_Section):
+    """The Proxmox VE cluster to manage. Without `host`, pxa runs against its sandbox."""
+
+    host: str | None = Field(default=None, min_length=1)
+    """Host name or IP address of any cluster node, without scheme or port. Unset: sandbox."""
+    port: int = Field(default=8006, ge=1, le=65535)
+    """Port of the PVE API (pveproxy)."""
+    user: str | None = None
+    """PVE user with its realm, e.g. `root@pam` or `pxa@pve`."""
+    token_name: str | None = None
+    """API token id of `user` (e.g. `pxa` for `root@pam!pxa`); preferred over a password."""
+    verify_tls: bool = True
+    """Verify the node's TLS certificate; pin a self-signed one with `ca_cert` or `fingerprint`."""
+    ca_cert: UserPath | None = None
+    """PEM CA bundle, or the node's own self-signed certificate, to trust."""
+    fingerprint: str | None = None
+    """SHA-256 fingerprint of the node's certificate to pin, as `pvenode cert info` shows it."""
+    timeout_seconds: float = Field(default=10.0, gt=0)
+    """Timeout of every request to the PVE API."""
+    max_workers: int = Field(default=4, ge=1, le=32)
+    """Threads calling the PVE API at once (proxmoxer is synchronous)."""
+
+    @field_validator("host")
+    @classmethod
+    def _bare_host(cls, host: str | None) -> str | None:
+        if host is None:
+            return None
+        if "://" in host or "/" in host or host.strip() != host:
+            raise ValueError("give the bare host name or address, e.g. 'pve1.example.lan'")
+        if ":" in host and not _is_ip(host.strip("[]")):
+            raise ValueError("give the host without a port; set the port with proxmox.port")
+        return host.strip("[]")
+
+    @field_validator("user")
+    @classmethod
+    def _user_with_realm(cls, user: str | None) -> str | None:
+        if user is not None and "!" in user:
+            raise ValueError("put the token id in proxmox.token_name: user = 'root@pam'")
+        if user is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", user):
+            raise ValueError("expected user@realm, e.g. 'root@pam'")
+        return user
+
+    @field_validator("token_name")
+    @classmethod
+    def _pve_token_id(cls, name: str | None) -> str | None:
+        # PVE's own rule for token ids; anything else is refused by the cluster anyway.
+        if name is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9._-]+", name):
+            raise ValueError("a token id starts with a letter, then letters, digits, . _ -")
+        return name
+
+    @field_validator("fingerprint")
+    @classmethod
+    def _sha256_fingerprint(cls, fingerprint: str | None) -> str | None:
+        if fingerprint is None:
+            return None
+        hexdigits = re.sub(r"[\s:]", "", fingerprint).upper()
+        if not re.fullmatch(r"[0-9A-F]{64}", hexdigits):
+            raise ValueError("expected a SHA-256 fingerprint: 32 hex bytes, e.g. 'AB:CD:...'")
+        # One canonical spelling, so comparing with the certificate's is a plain ==.
+        return ":".join(hexdigits[i : i + 2] for i in range(0, 64, 2))
+
+    @model_validator(mode="after")
+    def _credentials_need_user(self) -> ProxmoxSection:
+        if self.token_name is not None and self.user is None:
+            raise CrossFieldError("token_name", "needs proxmox.user, the token's owner")
+        if self.host is not None and self.user is None:
+            raise CrossFieldError("user", "required once proxmox.host is set, e.g. 'root@pam'")
+        return self
+
+
+class SandboxSection(_Section):
+    """The built-in simulated cluster used when `proxmox.host` is unset."""
+
+    vms: int | None = Field(default=None, ge=1, le=10000)
+    """Number of VMs in the simulated lab. Unset: the sandbox's standard lab."""
+    seed: int = 42
+    """Random seed of the simulated lab: the same seed builds the same cluster."""
+    speed: float = Field(default=1.0, gt=0)
+    """How fast simulated time runs: 2.0 finishes tasks twice as fast."""
+    state_dir: UserPath | None = None
+    """Directory keeping the sandbox's state between runs. Unset: a fresh lab each start."""
+
+
+class ApiSection(_Section):
+    """The `/v1` HTTP API served inside the pxa process."""
+
+    enabled: bool = True
+    """Serve the API while pxa runs."""
+    host: str = Field(default="127.0.0.1", min_length=1)
+    """Address to bind. Anything but loopback needs `allow_remote` and TLS."""
+    port: int = Field(default=8765, ge=0, le=65535)
+    """Port to bind; 0 picks a free one."""
+    tls_cert: UserPath | None = None
+    """PEM certificate (chain) to serve HTTPS with; set together with `tls_key`."""
+    tls_key: UserPath | None = None
+    """PEM private key of `tls_cert`."""
+    allow_remote: bool = False
+    """Allow binding a non-loopback address, so other machines can reach the API."""
+
+    @model_validator(mode="after")
+    def _remote_needs_consent_and_tls(self) -> ApiSection:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            missing = "tls_key" if self.tls_key is None else "tls_cert"
+            raise CrossFieldError(missing, "api.tls_cert and api.tls_key go together")
+        if _is_loopback(self.host):
+            return self
+        # Tokens would otherwise cross the network in clear text, or be exposed by accident.
+        needs = [] if self.allow_remote else ["api.allow_remote = true"]
+        if self.tls_cert is None:
+            needs.append("api.tls_cert and api.tls_key")
+        if needs:
+            raise CrossFieldError(
+                "host",
+                f"{self.host!r} is not a loopback address; serving beyond this machine "
+                f"needs {' and '.join(needs)}",
+            )
+        return self
+
+
+class UiSection(_Section):
+    """The terminal UI."""
+
+    theme: str = Field(default="proxmox-dark", min_length=1)
+    """Name of the colour theme (a built-in one or a file in the themes folder)."""
+    keymap: dict[str, str] = Field(default_factory=dict)
+    """Key rebindings: binding id → keys, e.g. {"vm-start" = "s"}."""
+    refresh_seconds: float = Field(default=5.0, gt=0)
+    """Seconds between refreshes of the cluster inventory."""
+
+
+class AiSection(_Section):
+    """The chat assistant (Claude). Its API key is a secret: `anthropic.api_key`."""
+
+    model: str = Field(default="claude-sonnet-4-5", min_length=1)
+    """Claude model to use."""
+    base_url: str | None = None
+    """Base URL of the Messages API, for a proxy or gateway. Unset: Anthropic's."""
+    max_tokens: int = Field(default=4096, ge=1)
+    """Longest answer the model may write in one turn."""
+    max_steps: int = Field(default=12, ge=1, le=100)
+    """Most tool calls the assistant may chain for one request before it must stop."""
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, url: str | None) -> str | None:
+        if url is not None and not re.match(r"https?://[^/\s]+", url):
+            raise ValueError("expected an http:// or https:// URL")
+        return url
+
+
+class SafetySection(_Section):
+    """Limits that hold for every front door."""
+
+    read_only: bool = False
+    """Refuse every operation that changes anything."""
+
+
+class Settings(BaseModel):
+    """Everything config.toml and `PXA_SECTION__FIELD` can set. Secrets are not here."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    proxmox: ProxmoxSection = Field(default_factory=ProxmoxSection)
+    """The cluster to manage; unset `host` means the sandbox."""
+    sandbox: SandboxSection = Field(default_factory=SandboxSection)
+    """The simulated cluster."""
+    api: ApiSection = Field(default_factory=ApiSection)
+    """The embedded `/v1` HTTP API."""
+    ui: UiSection = Field(default_factory=UiSection)
+    """The terminal UI."""
+    ai: AiSection = Field(default_factory=AiSection)
+    """The chat assistant."""
+    safety: SafetySection = Field(default_factory=SafetySection)
+    """Safety limits."""
+
+    @property
+    def sandbox_mode(self) -> bool:
+        """True when no Proxmox host is configured, so pxa drives its built-in sandbox."""
+        return self.proxmox.host is None
+
+
+def section_models() -> dict[str, type[BaseModel]]:
+    """Section name → its model, in the order of `Settings`."""
+    return {name: info.annotation for name, info in Settings.model_fields.items()}
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # any other name may resolve anywhere
