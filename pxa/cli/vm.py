@@ -163,13 +163,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     async def body(infra: Infra, ctx: CallContext) -> int:
         result = await infra.call("vm.list", {k: v for k, v in query.items() if v is not None}, ctx)
-        dump(result) if args.json else render_list(result)
+        dump(result) if args.json else render_list(result, sandbox=infra.sandbox)
         return 0
 
     return run(args, body)
 
 
-def render_list(result: VmList) -> None:
+def render_list(result: VmList, *, sandbox: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -208,7 +208,8 @@ def render_list(result: VmList) -> None:
     console.print(table)
     pg = result.pagination
     shown = f"{pg.offset + 1}-{pg.offset + len(result.vms)}" if result.vms else "0"
-    console.print(f"[dim]{shown} of {pg.total}[/]")
+    where = " — sandbox (simulated cluster)" if sandbox else ""
+    console.print(f"[dim]{shown} of {pg.total}{where}[/]")
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -136,15 +136,17 @@ class PveClient:
         self, method: str, path: str, *, on_node: str | None = None, **params: Any
     ) -> Any:
         loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(
-                self._pool, self._sync_call, method, path, params
-            )
-        except Exception as exc:
-            err = translate(exc, url=self.url, node=on_node)
-            if err.code == "PROXMOX_AUTH_FAILED":
-                self._api = None  # a ticket may have expired: log in afresh next time
-            raise err from exc
+        for attempt in (1, 2):
+            try:
+                return await loop.run_in_executor(self._pool, self._sync_call, method, path, params)
+            except Exception as exc:
+                err = translate(exc, url=self.url, node=on_node)
+                if err.code == "PROXMOX_AUTH_FAILED" and self._api is not None:
+                    self._api = None  # a ticket expires after 2 h: log in afresh
+                    if attempt == 1 and self.target.password and not self.target.token_secret:
+                        continue
+                raise err from exc
+        raise AssertionError("unreachable")
 
     async def get(self, path: str, **params: Any) -> Any:
         return await self.call("GET", path, **params)
