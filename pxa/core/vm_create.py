@@ -211,11 +211,14 @@ async def create_workflow(ctx: JobContext) -> dict[str, Any]:
     gid = mapping.guest_id("qemu", vmid)
     try:
         ctx.span(0, 50)
-        ctx.log(f"cloning template {t['name']} ({t['vmid']}) to {name} ({vmid}) on {node}")
         clone_args: dict[str, Any] = {"name": name, "full": True}
         if node != t["node"]:
             clone_args["target"] = node
-        await ctx.task("clone", lambda: a.clone(t["node"], t["vmid"], vmid, **clone_args))
+        await ctx.task(
+            "clone",
+            lambda: a.clone(t["node"], t["vmid"], vmid, **clone_args),
+            f"cloning template {t['name']} ({t['vmid']}) to {name} ({vmid}) on {node}",
+        )
         ctx.state["partial"] = {"vm_id": gid, "vmid": vmid, "name": name, "left_at": "clone"}
         ctx.save()
 
@@ -234,20 +237,22 @@ async def create_workflow(ctx: JobContext) -> dict[str, Any]:
             )
             if p.get(k) not in (None, "")
         }
-        ctx.log(
-            "configuring "
-            + ", ".join(
-                f"{k}={v}" for k, v in config.items() if k not in ("sshkeys", "description")
-            )
+        shown = ", ".join(
+            f"{k}={v}" for k, v in config.items() if k not in ("sshkeys", "description")
         )
-        await ctx.task("configure", lambda: a.update_config(node, vmid, **config))
+        await ctx.task(
+            "configure", lambda: a.update_config(node, vmid, **config), f"configuring {shown}"
+        )
         ctx.state["partial"]["left_at"] = "configure"
 
         ctx.span(65, 75)
         if p.get("resize"):
             r = p["resize"]
-            ctx.log(f"growing {r['disk']} to {r['size']}")
-            await ctx.task("resize", lambda: a.resize(node, vmid, r["disk"], r["size"]))
+            await ctx.task(
+                "resize",
+                lambda: a.resize(node, vmid, r["disk"], r["size"]),
+                f"growing {r['disk']} to {r['size']}",
+            )
         ctx.state["partial"]["left_at"] = "resize"
 
         ctx.span(75, 80)
@@ -257,8 +262,7 @@ async def create_workflow(ctx: JobContext) -> dict[str, Any]:
 
         ctx.span(80, 100)
         if p.get("start"):
-            ctx.log(f"starting {name}")
-            await ctx.task("start", lambda: a.power(node, vmid, "start"))
+            await ctx.task("start", lambda: a.power(node, vmid, "start"), f"starting {name}")
     except PxaError as exc:
         partial = ctx.state.get("partial")
         if partial:

@@ -13,13 +13,16 @@ async def delete_workflow(ctx: JobContext) -> dict[str, Any]:
     node, vmid, kind, name = p["node"], p["vmid"], p["kind"], p["name"]
     if p.get("running") and p.get("force"):
         ctx.span(0, 40)
-        ctx.log(f"{name} is running: stopping it hard first (force)")
-        await ctx.task("stop", lambda: a.power(node, vmid, "stop", kind))
+        await ctx.task(
+            "stop",
+            lambda: a.power(node, vmid, "stop", kind),
+            f"{name} is running: stopping it hard first (force)",
+        )
     ctx.span(40 if p.get("running") else 0, 100)
-    ctx.log(f"destroying {name} ({vmid}) and its disks")
     await ctx.task(
         "destroy",
         lambda: a.destroy(node, vmid, kind, purge=True, **{"destroy-unreferenced-disks": True}),
+        f"destroying {name} ({vmid}) and its disks",
     )
     if p.get("keep_backups", True):
         ctx.log("backup archives of this VM were kept")

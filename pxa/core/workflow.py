@@ -84,8 +84,13 @@ class JobContext:
         self.save()
         return result
 
-    async def task(self, key: str, start: Callable[[], Awaitable[str | None]]) -> None:
-        """Start a PVE task once, then follow it to its end, merging its log into the job's."""
+    async def task(
+        self, key: str, start: Callable[[], Awaitable[str | None]], message: str | None = None
+    ) -> None:
+        """Start a PVE task once, then follow it to its end, merging its log into the job's.
+
+        `message` is logged when the task is started, not again when a resumed job follows it.
+        """
         done = self.state.setdefault("done", {})
         if key in done:
             return
@@ -93,6 +98,8 @@ class JobContext:
         upid = upids.get(key)
         if upid is None:
             self.check_cancelled()
+            if message:
+                self.log(message)
             upid = await start()
             if upid is None:  # PVE finished synchronously
                 done[key] = True
@@ -157,8 +164,7 @@ async def single_task(ctx: JobContext) -> dict[str, Any] | None:
     async def start() -> str | None:
         return await call(*p.get("args", []), **p.get("kwargs", {}))
 
-    ctx.log(p.get("message", f"{p['method']} started"))
-    await ctx.task("main", start)
+    await ctx.task("main", start, p.get("message", f"{p['method']} started"))
     if p.get("done_message"):
         ctx.log(p["done_message"])
     return p.get("result")

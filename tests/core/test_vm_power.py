@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from pxa.core.context import CallContext
@@ -71,6 +73,8 @@ async def test_restarting_a_stopped_vm_is_refused(infra: Infra) -> None:
 async def test_starting_a_locked_vm_is_refused_naming_the_lock(infra: Infra) -> None:
     vm_id = await pick(infra, status="running")
     snap = await infra.call("vm.snapshot.create", {"vm_id": vm_id, "name": "locking"}, CLI)
+    while not infra.jobs.get(snap.job_id).upid:  # the PVE task (and its lock) has started
+        await asyncio.sleep(0.01)
     with pytest.raises(Locked, match=r"locked \(snapshot\)"):
         await infra.call("vm.stop", {"vm_id": vm_id}, CLI)
     await infra.jobs.wait(snap.job_id, timeout=30)
