@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from pxa.cli.common import add_json, dump, run
+from pxa.cli.common import console as make_console
 
 if TYPE_CHECKING:
     from pxa.core.context import CallContext
@@ -34,10 +35,9 @@ def summary(args: argparse.Namespace) -> int:
 
 
 def render(s: ClusterSummary) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = make_console()
     badge = "[black on yellow] SANDBOX [/] " if s.sandbox else ""
     ro = " [black on cyan] READ-ONLY [/]" if s.read_only else ""
     name = s.cluster_name or "cluster"

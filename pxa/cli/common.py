@@ -160,3 +160,11 @@ async def follow(infra: Infra, job_id: str, *, quiet: bool = False) -> Job:
         else:
             err(f"{job.type} {job.status.value}: {job.error}")
     return job
+
+
+def console() -> Any:
+    """A rich Console that never truncates when the output goes to a pipe or a file."""
+    from rich.console import Console
+
+    out = Console()
+    return out if out.is_terminal else Console(width=400, soft_wrap=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pxa.cli.common import add_json, add_wait, dump, finish_job, run
+from pxa.cli.common import console as make_console
 
 if TYPE_CHECKING:
     from pxa.core.context import CallContext
@@ -170,7 +171,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def render_list(result: VmList, *, sandbox: bool = False) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     colours = {"running": "green", "stopped": "red", "paused": "yellow", "creating": "cyan"}
@@ -204,7 +204,7 @@ def render_list(result: VmList, *, sandbox: bool = False) -> None:
             vm.ip_address or "-",
             ",".join(vm.tags),
         )
-    console = Console()
+    console = make_console()
     console.print(table)
     pg = result.pagination
     shown = f"{pg.offset + 1}-{pg.offset + len(result.vms)}" if result.vms else "0"
@@ -222,9 +222,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def render_detail(d: VmDetail) -> None:
-    from rich.console import Console
 
-    c = Console()
+    c = make_console()
     cfg, perf = d.configuration, d.performance
     c.print(
         f"[bold]{d.name}[/] ({d.id}) on {d.node}: {d.status.value}"
