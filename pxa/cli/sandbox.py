@@ -74,6 +74,8 @@ def _state_dir(args: argparse.Namespace) -> Path:
 def _print(info: SandboxInfo, *, as_json: bool, note: str = "") -> None:
     if as_json:
         print(json.dumps(info.to_dict()), flush=True)
+        if note:
+            print(note, file=sys.stderr)
         return
     if note:
         print(note)

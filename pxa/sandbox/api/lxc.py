@@ -1,0 +1,28 @@
+"""`/nodes/{node}/lxc`: containers, listed and with their current status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pxa.sandbox import views
+from pxa.sandbox.api.common import AUDIT
+from pxa.sandbox.routing import Call, Router
+
+
+def register(r: Router) -> None:
+    r.get("/nodes/{node}/lxc", list_containers)
+    r.get("/nodes/{node}/lxc/{vmid}/status/current", current, perms=[AUDIT])
+
+
+def list_containers(call: Call) -> list[dict[str, Any]]:
+    p = call.principal
+    return [
+        views.lxc_status(call.world, g, call.now)
+        for g in call.world.guests.values()
+        if g.node == call.node and g.kind == "lxc" and p.can(f"/vms/{g.vmid}", "VM.Audit")
+    ]
+
+
+def current(call: Call) -> dict[str, Any]:
+    g = call.world.guest_on(call.node, call.vmid, kind="lxc")
+    return {**views.lxc_status(call.world, g, call.now), "ha": {"managed": 0}}
