@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from pxa.sandbox import lab
+from pxa.sandbox.areas import area_states
 from pxa.sandbox.auth import Accounts
 from pxa.sandbox.errors import fail
 from pxa.sandbox.faults import Faults
@@ -32,6 +33,7 @@ class World:
         tasks: list[Task],
         accounts: Accounts,
         counters: dict[str, int] | None = None,
+        areas: dict[str, Any] | None = None,
     ) -> None:
         self.seed = seed
         self.vm_count = vm_count
@@ -47,6 +49,8 @@ class World:
         self.speed = 1.0
         self.faults = Faults(seed=seed)
         self.fingerprint = ""
+        # State owned by later API areas (storage, backups, SDN), keyed by area; see areas.py.
+        self.areas: dict[str, Any] = areas or {}
 
     @classmethod
     def generate(
@@ -54,7 +58,7 @@ class World:
     ) -> World:
         created = time.time() if created is None else created
         guests, history = lab.generate(seed, vm_count, created)
-        return cls(
+        world = cls(
             seed=seed,
             vm_count=vm_count,
             created=created,
@@ -63,6 +67,9 @@ class World:
             tasks=history,
             accounts=Accounts.create(),
         )
+        for state in area_states():
+            world.areas[state.key] = state.generate(world)
+        return world
 
     # --- lookups -------------------------------------------------------------------
 
@@ -147,13 +154,14 @@ class World:
             "tasks": [t.to_dict() for t in self.tasks.tasks],
             "accounts": self.accounts.to_dict(),
             "counters": self.counters,
+            "areas": {key: state.to_dict() for key, state in self.areas.items()},
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> World:
         if data.get("format") != FORMAT:
             raise ValueError(f"unsupported state format {data.get('format')!r}")
-        return cls(
+        world = cls(
             seed=data["seed"],
             vm_count=data["vm_count"],
             created=data["created"],
@@ -163,3 +171,10 @@ class World:
             accounts=Accounts.from_dict(data["accounts"]),
             counters=data.get("counters", {}),
         )
+        saved = data.get("areas", {})
+        for state in area_states():
+            # A state file from before an area existed gets that area's seeded state.
+            world.areas[state.key] = (
+                state.from_dict(saved[state.key]) if state.key in saved else state.generate(world)
+            )
+        return world
