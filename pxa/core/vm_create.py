@@ -75,6 +75,8 @@ async def vm_create(infra: Infra, req: VmCreate, ctx: CallContext) -> VmCreated:
     net = _network(req)
     tconfig = await infra.adapter.config(tnode, tvmid)
     root_key, root_gb = _root_disk(tconfig)
+    if node != tnode:
+        _require_shared_storage(infra, tconfig, template, node)
     wanted = req.configuration.storage_gb
     if wanted is not None and root_gb is not None and wanted < root_gb:
         raise Invalid(
@@ -153,6 +155,33 @@ def _root_disk(config: dict[str, Any]) -> tuple[str, float | None]:
                 size = parse.size_bytes(d["size"])
                 return key, (size / 1024**3 if size else None)
     return "scsi0", None
+
+
+def _require_shared_storage(
+    infra: Infra, tconfig: dict[str, Any], template: dict[str, Any], node: str
+) -> None:
+    """PVE clones to another node only from shared storage; say so before starting a job."""
+    storages = {
+        parse.parse_disk(v)["storage"]
+        for k, v in tconfig.items()
+        if isinstance(v, str)
+        and parse.DISK_KEY.match(k)
+        and parse.parse_disk(v)["media"] != "cdrom"
+    }
+    shared = {
+        row["storage"]
+        for row in infra.inventory.storage
+        if row.get("node") == template["node"] and row.get("shared")
+    }
+    local = sorted(s for s in storages if s and s not in shared)
+    if local:
+        raise Invalid(
+            f"template {template.get('name')} lives on {template['node']} with local storage "
+            f"({', '.join(local)}); Proxmox can only clone it on {template['node']}, not {node}",
+            field="node",
+            reason="template_storage_not_shared",
+            provided_value=node,
+        )
 
 
 def _network(req: VmCreate) -> str | None:

@@ -156,3 +156,23 @@ async def test_api_down_during_create_fails_the_job_and_reports_what_was_left(
     log = " ".join(line.message for line in job.logs)
     if job.result:  # the clone had been started: the job says what exists
         assert created.id in log and "incomplete" in log
+
+
+async def test_cloning_a_local_template_to_another_node_is_refused_up_front(infra: Infra) -> None:
+    with pytest.raises(Invalid, match="local storage") as err:
+        await infra.call("vm.create", request(node="pve3"), CLI)
+    assert err.value.field == "node"
+
+
+async def test_an_unknown_node_is_refused_listing_the_nodes(infra: Infra) -> None:
+    with pytest.raises(Invalid, match="pve1, pve2, pve3") as err:
+        await infra.call("vm.create", request(node="pve9"), CLI)
+    assert err.value.field == "node"
+
+
+async def test_encrypt_disk_is_refused_with_what_to_do_instead(infra: Infra) -> None:
+    body = request()
+    body["security"]["encrypt_disk"] = True
+    with pytest.raises(Invalid, match="encrypted storage") as err:
+        await infra.call("vm.create", body, CLI)
+    assert err.value.field == "security.encrypt_disk"
