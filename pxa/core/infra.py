@@ -26,6 +26,7 @@ from pxa.models.job import Job
 from pxa.proxmox.adapter import ProxmoxAdapter
 from pxa.store.audit import AuditRepo
 from pxa.store.db import Database
+from pxa.store.facts import FactsRepo
 from pxa.store.jobs import JobRepo
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class Infra:
         self.bus = EventBus()
         self.gate = Gate(read_only=read_only)
         self.audit = AuditRepo(database)
-        self.inventory = Inventory(adapter, self.bus)
+        self.inventory = Inventory(adapter, self.bus, FactsRepo(database))
         self.jobs = JobService(
             JobRepo(database),
             adapter,

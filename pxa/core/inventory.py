@@ -17,20 +17,29 @@ from pxa.errors import BackendUnavailable, PxaError
 from pxa.events import EventBus
 from pxa.models.vm import Vm
 from pxa.proxmox.adapter import ProxmoxAdapter
-from pxa.proxmox.mapping import guest_id, vm_from_resource
+from pxa.proxmox.mapping import config_facts, guest_id, vm_from_resource
+from pxa.store.facts import FactsRepo
 
 log = logging.getLogger(__name__)
 
 
 class Inventory:
-    def __init__(self, adapter: ProxmoxAdapter, bus: EventBus, *, max_age: float = 2.0) -> None:
+    def __init__(
+        self,
+        adapter: ProxmoxAdapter,
+        bus: EventBus,
+        facts: FactsRepo | None = None,
+        *,
+        max_age: float = 2.0,
+    ) -> None:
         self.adapter = adapter
         self.bus = bus
         self.max_age = max_age
         self.guests: dict[str, dict[str, Any]] = {}
         self.nodes: dict[str, dict[str, Any]] = {}
         self.storage: list[dict[str, Any]] = []
-        self.facts: dict[str, dict[str, Any]] = {}
+        self._facts_repo = facts
+        self.facts: dict[str, dict[str, Any]] = facts.load() if facts else {}
         self.refreshed_at: float = 0.0
         self.requests = 0  # PVE calls made by refreshes, for the benchmark
         self.error: PxaError | None = None
@@ -101,11 +110,43 @@ class Inventory:
                     previous_status=before.get("status"),
                 )
         for gid in old.keys() - new.keys():
+            self.forget(gid)
             self.bus.emit("vm.deleted", vm={"id": gid, "name": old[gid].get("name")})
 
     def remember(self, gid: str, facts: dict[str, Any]) -> None:
         self.facts[gid] = {**self.facts.get(gid, {}), **facts}
         self._vms = None
+        if self._facts_repo:
+            self._facts_repo.save(gid, self.facts[gid])
+
+    def forget(self, gid: str) -> None:
+        """Drop what was learnt from a config that has changed or a guest that is gone."""
+        self.facts.pop(gid, None)
+        self._vms = None
+        if self._facts_repo:
+            self._facts_repo.drop(gid)
+
+    async def enrich(self, gids: list[str], concurrency: int = 4) -> None:
+        """Read the config of the given guests whose facts are unknown, a few at a time."""
+        missing = [
+            g for g in gids if g in self.guests and "ip_address" not in self.facts.get(g, {})
+        ]
+        if not missing:
+            return
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(gid: str) -> None:
+            row = self.guests[gid]
+            if self.node_online(row.get("node", "")) is False:
+                return
+            async with gate:
+                try:
+                    config = await self.adapter.config(row["node"], int(row["vmid"]), row["type"])
+                except PxaError:
+                    return  # facts stay unknown; the list shows what it has
+            self.remember(gid, config_facts(config))
+
+        await asyncio.gather(*(one(g) for g in missing))
 
     def vms(self) -> list[Vm]:
         if self._vms is None:

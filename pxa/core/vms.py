@@ -45,6 +45,9 @@ async def vm_list(infra: Infra, q: VmListQuery, ctx: CallContext) -> VmList:
     reverse = q.order == "desc"
     rows.sort(key=lambda vm: _sort_key(vm, q.sort), reverse=reverse)
     page = rows[q.offset : q.offset + q.limit]
+    await infra.inventory.enrich([vm.id for vm in page])
+    fresh = {vm.id: vm for vm in _mark_creating(infra, infra.inventory.vms())}
+    page = [fresh.get(vm.id, vm) for vm in page]
     return VmList(vms=page, pagination=Pagination.of(len(rows), q.limit, q.offset))
 
 
@@ -326,6 +329,7 @@ async def vm_update(infra: Infra, req: VmUpdate, ctx: CallContext) -> VmDetail:
             reason="no_changes",
         )
     await infra.adapter.set_config(row["node"], int(row["vmid"]), **params)
+    infra.inventory.forget(mapping.guest_id(row["type"], int(row["vmid"])))
     infra.inventory.invalidate()
     return await vm_get(infra, VmRef(vm_id=mapping.guest_id(row["type"], int(row["vmid"]))), ctx)
 

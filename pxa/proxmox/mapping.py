@@ -164,10 +164,19 @@ def first_ip(config: dict[str, Any], ips: dict[str, str] | None = None) -> str |
     return next((n.ip_address for n in nics_from_config(config, ips) if n.ip_address), None)
 
 
+def lxc_ip(config: dict[str, Any]) -> str | None:
+    """A container's netN carries its address itself: `name=eth0,...,ip=10.0.0.5/24`."""
+    for key in sorted(k for k in config if parse.NET_KEY.match(k)):
+        ip = parse.property_string(str(config[key])).get("ip", "")
+        if ip and ip not in ("dhcp", "manual"):
+            return ip.split("/", 1)[0]
+    return None
+
+
 def config_facts(config: dict[str, Any]) -> dict[str, Any]:
-    """What the list view can show once a VM's config has been read once."""
+    """What the list view can show once a guest's config has been read once."""
     return {
-        "ip_address": first_ip(config),
+        "ip_address": first_ip(config) if "hostname" not in config else lxc_ip(config),
         "os_type": OS_TYPES.get(config.get("ostype", ""), config.get("ostype")),
         "created_at": _ts(parse.parse_meta_ctime(config.get("meta"))),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from pxa.core.context import CallContext
@@ -96,3 +98,19 @@ async def test_one_resources_call_per_refresh_whatever_the_count(infra: Infra) -
     await infra.inventory.refresh()
     await list_vms(infra)  # served from the fresh cache
     assert infra.inventory.requests == before + 1
+
+
+async def test_the_list_shows_ips_read_once_from_configs(infra: Infra) -> None:
+    result = await list_vms(infra, environment="production", type="qemu")
+    assert any(vm.ip_address and vm.ip_address.startswith("192.168.") for vm in result.vms)
+
+
+async def test_what_configs_told_is_remembered_by_the_next_process(
+    infra_factory: Callable[..., Infra],
+) -> None:
+    first = infra_factory()
+    shown = {vm.id: vm.ip_address for vm in (await list_vms(first)).vms}
+    second = infra_factory()
+    await second.inventory.refresh()
+    remembered = {vm.id: vm.ip_address for vm in second.inventory.vms() if vm.id in shown}
+    assert remembered == shown
