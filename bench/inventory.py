@@ -1,0 +1,81 @@
+"""Inventory at scale: PVE requests per refresh and the CPU time to map 10,000 VMs.
+
+Starts a sandbox with N VMs (default 10,000) on loopback, refreshes pxa's inventory and
+maps every row to the list model. Baseline, in the same run: decoding the same
+/cluster/resources JSON (work any client must do), so the ratio shows what pxa's
+mapping adds on top.
+
+    .venv/bin/python bench/inventory.py [--vms 10000] [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from pxa.core.infra import Infra
+from pxa.proxmox.adapter import ProxmoxAdapter
+from pxa.proxmox.client import PveClient, PveTarget
+from pxa.sandbox.server import SandboxServer
+from pxa.store.db import Database
+
+
+async def measure(vms: int, rounds: int) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="pxa-bench-"))
+    server = SandboxServer(tmp / "sandbox", vms=vms, speed=50)
+    info = server.start()
+    user, _, token = info.token_id.partition("!")
+    target = PveTarget(
+        host=info.host,
+        port=info.port,
+        user=user,
+        token_name=token,
+        token_secret=info.token_secret,
+        ca_cert=Path(info.ca_cert),
+        timeout=30,
+    )
+    infra = Infra(ProxmoxAdapter(PveClient(target)), Database(tmp / "pxa.db"))
+    try:
+        raw = await infra.adapter.resources()
+        text = json.dumps({"data": raw})
+        refresh, mapping, decode = [], [], []
+        for _ in range(rounds):
+            before = infra.inventory.requests
+            t0 = time.perf_counter()
+            await infra.inventory.refresh()
+            refresh.append(time.perf_counter() - t0)
+            assert infra.inventory.requests - before == 1
+            infra.inventory._vms = None
+            c0 = time.process_time()
+            listed = infra.inventory.vms()
+            mapping.append(time.process_time() - c0)
+            c0 = time.process_time()
+            json.loads(text)
+            decode.append(time.process_time() - c0)
+        m, d = statistics.median(mapping), statistics.median(decode)
+        print(f"guests in inventory          {len(listed)}")
+        print("PVE requests per refresh     1")
+        print(f"refresh wall time (median)   {statistics.median(refresh) * 1000:.0f} ms")
+        print(f"map rows -> Vm, CPU (median) {m * 1000:.0f} ms")
+        print(f"baseline: json decode, CPU   {d * 1000:.0f} ms")
+        print(f"ratio mapping / decode       {m / d:.1f}x")
+    finally:
+        await infra.close()
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--vms", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    asyncio.run(measure(args.vms, args.rounds))
+
+
+if __name__ == "__main__":
+    main()
