@@ -141,7 +141,8 @@ def _job_call(args: argparse.Namespace, op: str, payload: dict[str, Any]) -> int
         if args.json and not args.wait:
             dump(result)
         elif not args.json:
-            print(getattr(result, "message", None) or f"{op} accepted")
+            created = getattr(result, "creation_job_id", None)
+            print(f"creating {result.name} ({result.id})" if created else result.message)
         return await finish_job(infra, job_id, args)
 
     return run(args, body, autostart_jobs=args.wait)
