@@ -19,11 +19,16 @@ class ConfirmationRequest(BaseModel):
     resource: str | None = None
     resource_name: str | None = None
 
+    summary: str = ""
+
     @property
     def prompt(self) -> str:
-        what = f"{self.title} on {self.resource_name or self.resource or 'the cluster'}"
+        target = self.resource_name or self.resource or "the cluster"
+        if self.resource and self.resource_name and self.resource != self.resource_name:
+            target = f"{self.resource_name} ({self.resource})"
+        what = f"{self.title} {target}"
         if self.risk is Risk.destructive:
-            return f"{what} cannot be undone. Type the name '{self.resource_name}' to confirm"
+            return f"{what}: this cannot be undone. Type '{self.resource_name}' to confirm"
         return f"{what}: proceed?"
 
 

@@ -79,6 +79,7 @@ class Infra:
         request = ConfirmationRequest(
             operation=op.name,
             title=op.title,
+            summary=op.summary,
             risk=risk,
             arguments=_redact(payload.model_dump(mode="json")),
             resource=resource,
