@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from pxa.models.common import Model
+from pxa.models.common import NoInput
+
+__all__ = ["ClusterSummary", "NoInput", "NodeSummary"]
 
 
 class NodeSummary(BaseModel):
@@ -33,7 +35,3 @@ class ClusterSummary(BaseModel):
     containers: int = 0
     templates: int = 0
     running_jobs: int = 0
-
-
-class NoInput(Model):
-    """For operations that take no arguments."""

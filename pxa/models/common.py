@@ -62,3 +62,7 @@ class Message(BaseModel):
     """A plain acknowledgement for operations that return nothing else."""
 
     message: str
+
+
+class NoInput(Model):
+    """For operations that take no arguments."""

@@ -148,6 +148,21 @@ class PveClient:
                 raise err from exc
         raise AssertionError("unreachable")
 
+    async def upload(
+        self, path: str, file: Path, *, on_node: str | None = None, **params: Any
+    ) -> Any:
+        """POST a file as multipart `filename`, opened and streamed in the worker thread."""
+
+        def send() -> Any:
+            with open(file, "rb") as stream:
+                return self._sync_call("POST", path, {**params, "filename": stream})
+
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._pool, send)
+        except Exception as exc:
+            raise translate(exc, url=self.url, node=on_node) from exc
+
     async def get(self, path: str, **params: Any) -> Any:
         return await self.call("GET", path, **params)
 
