@@ -84,7 +84,18 @@ def operation(
 
 def load_all() -> dict[str, Operation]:
     """Import every module that declares operations, then return the catalogue."""
-    from pxa.core import cluster, jobs_ops, vm_create, vm_delete, vms  # noqa: F401
+    from pxa.core import (  # noqa: F401
+        backup_schedules,
+        backups,
+        cluster,
+        jobs_ops,
+        monitoring,
+        networks,
+        storage,
+        vm_create,
+        vm_delete,
+        vms,
+    )
 
     return CATALOGUE
 

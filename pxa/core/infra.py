@@ -28,6 +28,7 @@ from pxa.store.audit import AuditRepo
 from pxa.store.db import Database
 from pxa.store.facts import FactsRepo
 from pxa.store.jobs import JobRepo
+from pxa.store.meta import MetaRepo
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class Infra:
         self.bus = EventBus()
         self.gate = Gate(read_only=read_only)
         self.audit = AuditRepo(database)
+        self.meta = MetaRepo(database)
         self.inventory = Inventory(adapter, self.bus, FactsRepo(database))
         self.jobs = JobService(
             JobRepo(database),
@@ -118,18 +120,25 @@ class Infra:
         )
 
     async def _describe(self, payload: BaseModel) -> tuple[str | None, str | None]:
-        """The resource a call acts on, for the confirmation prompt and the audit log."""
-        ref = getattr(payload, "vm_id", None)
-        if not isinstance(ref, str):
-            name = getattr(payload, "name", None)
-            return (None, name) if isinstance(name, str) else (None, None)
-        try:
-            row = await self.guest(ref)
-        except PxaError:
-            return ref, ref
-        from pxa.proxmox.mapping import guest_id
+        """The resource a call acts on, for the confirmation prompt and the audit log.
 
-        return guest_id(row["type"], int(row["vmid"])), row.get("name") or ref
+        A VM is named by its name (what a person types back to confirm a delete); other
+        resources by the reference the caller gave.
+        """
+        ref = getattr(payload, "vm_id", None)
+        if isinstance(ref, str):
+            try:
+                row = await self.guest(ref)
+            except PxaError:
+                return ref, ref
+            from pxa.proxmox.mapping import guest_id
+
+            return guest_id(row["type"], int(row["vmid"])), row.get("name") or ref
+        for field in ("network_id", "storage_id", "backup_id", "schedule_id", "job_id", "name"):
+            value = getattr(payload, field, None)
+            if isinstance(value, str):
+                return value, value
+        return None, None
 
     # --- helpers for operations ---------------------------------------------------------
     async def guest(self, ref: str, *, fresh: bool = False) -> dict[str, Any]:

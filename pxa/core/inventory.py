@@ -126,11 +126,9 @@ class Inventory:
         if self._facts_repo:
             self._facts_repo.drop(gid)
 
-    async def enrich(self, gids: list[str], concurrency: int = 4) -> None:
-        """Read the config of the given guests whose facts are unknown, a few at a time."""
-        missing = [
-            g for g in gids if g in self.guests and "ip_address" not in self.facts.get(g, {})
-        ]
+    async def enrich(self, gids: list[str], concurrency: int = 4, key: str = "ip_address") -> None:
+        """Read the config of the given guests whose facts lack `key`, a few at a time."""
+        missing = [g for g in gids if g in self.guests and key not in self.facts.get(g, {})]
         if not missing:
             return
         gate = asyncio.Semaphore(concurrency)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
+from pxa.core.backup_schedules import backup_block
 from pxa.core.catalogue import operation
 from pxa.core.context import CallContext
 from pxa.core.infra import Infra
-from pxa.errors import Conflict, Invalid, Locked, NodeOffline, NotFound
+from pxa.errors import Conflict, Invalid, Locked, NodeOffline, NotFound, PxaError
 from pxa.models.common import Pagination, Risk
 from pxa.models.job import JobQuery, JobStatus
 from pxa.models.vm import (
@@ -122,6 +124,9 @@ async def vm_get(infra: Infra, ref: VmRef, ctx: CallContext) -> VmDetail:
         snapshots=mapping.snapshots_from(snaps),
         ips=ips,
     )
+    # If storages cannot be read, the detail still shows; its backup block stays unknown.
+    with contextlib.suppress(PxaError):
+        detail.backup = await backup_block(infra, detail.id, vmid)
     facts = mapping.config_facts(config)
     if detail.configuration.network and not facts["ip_address"]:
         facts["ip_address"] = next(

@@ -159,7 +159,9 @@ class JobContext:
 async def single_task(ctx: JobContext) -> dict[str, Any] | None:
     """A job that is one PVE call returning a UPID (start, stop, snapshot, ...)."""
     p = ctx.params
-    call = getattr(ctx.adapter, p["method"])
+    call: Any = ctx.adapter
+    for part in p["method"].split("."):  # "power", or "backups.vzdump" on a sub-API
+        call = getattr(call, part)
 
     async def start() -> str | None:
         return await call(*p.get("args", []), **p.get("kwargs", {}))
@@ -167,4 +169,6 @@ async def single_task(ctx: JobContext) -> dict[str, Any] | None:
     await ctx.task("main", start, p.get("message", f"{p['method']} started"))
     if p.get("done_message"):
         ctx.log(p["done_message"])
+    if p.get("event"):
+        ctx.service.bus.emit(p["event"], job_id=ctx.job_id, **(p.get("result") or {}))
     return p.get("result")

@@ -9,7 +9,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pxa.errors import PxaError
+from pxa.proxmox.backups import BackupApi
 from pxa.proxmox.client import PveClient
+from pxa.proxmox.metrics import MetricsApi
+from pxa.proxmox.sdn import SdnApi
+from pxa.proxmox.storage import StorageApi
 
 Kind = Literal["qemu", "lxc"]
 PowerAction = Literal["start", "stop", "shutdown", "reboot", "reset", "suspend", "resume"]
@@ -25,6 +29,10 @@ def upid_node(upid: str) -> str:
 class ProxmoxAdapter:
     def __init__(self, client: PveClient) -> None:
         self.client = client
+        self.sdn = SdnApi(client)
+        self.storage = StorageApi(client)
+        self.backups = BackupApi(client)
+        self.metrics = MetricsApi(client)
 
     @property
     def url(self) -> str:

@@ -173,9 +173,20 @@ def lxc_ip(config: dict[str, Any]) -> str | None:
     return None
 
 
+def bridges_of(config: dict[str, Any]) -> list[str]:
+    """The bridges (or SDN vnets) a guest's NICs are plugged into."""
+    out = []
+    for key in sorted(k for k in config if parse.NET_KEY.match(k)):
+        bridge = parse.property_string(str(config[key])).get("bridge")
+        if bridge and bridge not in out:
+            out.append(bridge)
+    return out
+
+
 def config_facts(config: dict[str, Any]) -> dict[str, Any]:
     """What the list view can show once a guest's config has been read once."""
     return {
+        "bridges": bridges_of(config),
         "ip_address": first_ip(config) if "hostname" not in config else lxc_ip(config),
         "os_type": OS_TYPES.get(config.get("ostype", ""), config.get("ostype")),
         "created_at": _ts(parse.parse_meta_ctime(config.get("meta"))),

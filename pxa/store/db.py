@@ -45,6 +45,10 @@ SCHEMA: dict[str, tuple[dict[str, type], str]] = {
         },
         "id",
     ),
+    "meta": (
+        {"key": str, "data": str, "updated_at": str},
+        "key",
+    ),
     "facts": (
         {"id": str, "data": str, "updated_at": str},
         "id",

@@ -12,7 +12,7 @@ from typing import Any
 
 from pxa.store.db import Database
 
-PERSISTED = ("ip_address", "os_type", "created_at", "firewall_enabled")
+PERSISTED = ("ip_address", "os_type", "created_at", "firewall_enabled", "bridges")
 
 
 class FactsRepo:
