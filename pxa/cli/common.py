@@ -168,3 +168,41 @@ def console() -> Any:
 
     out = Console()
     return out if out.is_terminal else Console(width=400, soft_wrap=True)
+
+
+def job_call(args: argparse.Namespace, op: str, payload: dict[str, Any]) -> int:
+    """Call an operation that starts a job, then follow it (--wait) or hand it over."""
+
+    async def body(infra: Infra, ctx: CallContext) -> int:
+        result = await infra.call(op, payload, ctx)
+        job_id = getattr(result, "job_id", None) or result.creation_job_id
+        if args.json and not args.wait:
+            dump(result)
+        elif not args.json:
+            created = getattr(result, "creation_job_id", None)
+            print(f"creating {result.name} ({result.id})" if created else result.message)
+        if job_id is None:
+            return 0
+        return await finish_job(infra, job_id, args)
+
+    return run(args, body, autostart_jobs=getattr(args, "wait", False))
+
+
+def show_call(
+    args: argparse.Namespace,
+    op: str,
+    payload: dict[str, Any],
+    render: Callable[[Any], None],
+) -> int:
+    """Call an operation and print its result: JSON with --json, else `render`."""
+
+    async def body(infra: Infra, ctx: CallContext) -> int:
+        result = await infra.call(op, drop_none(payload), ctx)
+        dump(result) if getattr(args, "json", False) else render(result)
+        return 0
+
+    return run(args, body, autostart_jobs=False)
+
+
+def drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: drop_none(v) if isinstance(v, dict) else v for k, v in d.items() if v is not None}

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pxa.cli.common import add_json, add_wait, dump, finish_job, run
+from pxa.cli.common import add_json, add_wait, drop_none, dump, job_call, run
 from pxa.cli.common import console as make_console
 
 if TYPE_CHECKING:
@@ -132,20 +132,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         add_wait(p)
         add_json(p)
         p.set_defaults(func=cmd_snap, op=f"vm.snapshot.{action}")
-
-
-def _job_call(args: argparse.Namespace, op: str, payload: dict[str, Any]) -> int:
-    async def body(infra: Infra, ctx: CallContext) -> int:
-        result = await infra.call(op, payload, ctx)
-        job_id = getattr(result, "job_id", None) or result.creation_job_id
-        if args.json and not args.wait:
-            dump(result)
-        elif not args.json:
-            created = getattr(result, "creation_job_id", None)
-            print(f"creating {result.name} ({result.id})" if created else result.message)
-        return await finish_job(infra, job_id, args)
-
-    return run(args, body, autostart_jobs=args.wait)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -297,19 +283,15 @@ def cmd_create(args: argparse.Namespace) -> int:
         },
         "security": {"enable_firewall": not args.no_firewall, "ssh_keys": _ssh_keys(args.ssh_keys)},
     }
-    return _job_call(args, "vm.create", _drop_none(payload))
-
-
-def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: _drop_none(v) if isinstance(v, dict) else v for k, v in d.items() if v is not None}
+    return job_call(args, "vm.create", drop_none(payload))
 
 
 def cmd_power(args: argparse.Namespace) -> int:
-    return _job_call(args, f"vm.{args.action}", {"vm_id": args.vm})
+    return job_call(args, f"vm.{args.action}", {"vm_id": args.vm})
 
 
 def cmd_stop(args: argparse.Namespace) -> int:
-    return _job_call(
+    return job_call(
         args,
         "vm.stop",
         {"vm_id": args.vm, "graceful": not args.force, "timeout_seconds": args.timeout},
@@ -317,11 +299,11 @@ def cmd_stop(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    return _job_call(args, "vm.delete", {"vm_id": args.vm, "force": args.force})
+    return job_call(args, "vm.delete", {"vm_id": args.vm, "force": args.force})
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    payload = _drop_none(
+    payload = drop_none(
         {
             "vm_id": args.vm,
             "name": args.name,
@@ -363,7 +345,7 @@ def cmd_snap_list(args: argparse.Namespace) -> int:
 
 def cmd_snap(args: argparse.Namespace) -> int:
     if args.op == "vm.snapshot.create":
-        payload = _drop_none(
+        payload = drop_none(
             {
                 "vm_id": args.vm,
                 "name": args.name,
@@ -373,4 +355,4 @@ def cmd_snap(args: argparse.Namespace) -> int:
         )
     else:
         payload = {"vm_id": args.vm, "snapshot_id": args.name}
-    return _job_call(args, args.op, payload)
+    return job_call(args, args.op, payload)
