@@ -18,6 +18,10 @@ COMMAND_MODULES = (
     "pxa.cli.cluster",
     "pxa.cli.vm",
     "pxa.cli.job",
+    "pxa.cli.network",
+    "pxa.cli.storage",
+    "pxa.cli.backup",
+    "pxa.cli.metrics",
     "pxa.cli.sandbox",
     "pxa.cli.config",
 )
