@@ -91,9 +91,11 @@ def load_all() -> dict[str, Operation]:
         jobs_ops,
         monitoring,
         networks,
+        security,
         storage,
         vm_create,
         vm_delete,
+        vm_hardening,
         vms,
     )
 

@@ -19,6 +19,7 @@ from pxa.core.gate import Gate
 from pxa.core.inventory import Inventory
 from pxa.core.jobs import JobService
 from pxa.core.resolve import resolve_guest
+from pxa.core.workflow import JobContext
 from pxa.errors import Invalid, NotFound, PxaError
 from pxa.events import EventBus
 from pxa.models.common import Risk
@@ -61,6 +62,7 @@ class Infra:
             poll_interval=poll_interval,
             on_finished=self._job_finished,
         )
+        self.jobs.infra = self  # workflows that need more than the adapter reach the core here
         self.refresh_seconds = refresh_seconds
         self.catalogue = load_all()
         self._stop = asyncio.Event()
@@ -174,6 +176,11 @@ class Infra:
             task.cancel()
         await self.jobs.shutdown()
         self.adapter.close()
+
+
+def current(ctx: JobContext) -> Infra:
+    """The core a workflow runs in."""
+    return ctx.service.infra  # type: ignore[no-any-return]
 
 
 def _validate(op: Operation, args: dict[str, Any]) -> BaseModel:

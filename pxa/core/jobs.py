@@ -69,6 +69,7 @@ class JobService:
         self.on_finished = on_finished
         # False in short-lived processes that hand jobs to a detached runner instead.
         self.autostart = True
+        self.infra: Any = None  # set by the Infra that owns this service
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._heartbeat: asyncio.Task[None] | None = None
 

@@ -158,7 +158,7 @@ def _require_unlocked(row: dict[str, Any]) -> None:
         )
 
 
-async def _mutable(infra: Infra, ref: str) -> dict[str, Any]:
+async def mutable_guest(infra: Infra, ref: str) -> dict[str, Any]:
     row = await infra.guest(ref, fresh=True)
     _require_node(infra, row["node"], row)
     _require_unlocked(row)
@@ -209,7 +209,7 @@ def _job(
     risk=Risk.write,
 )
 async def vm_start(infra: Infra, ref: VmRef, ctx: CallContext) -> JobAccepted:
-    row = await _mutable(infra, ref.vm_id)
+    row = await mutable_guest(infra, ref.vm_id)
     if row.get("status") == "running":
         raise Conflict(f"VM {row.get('name')} is already running")
     name, node, vmid = row.get("name"), row["node"], int(row["vmid"])
@@ -236,7 +236,7 @@ async def vm_start(infra: Infra, ref: VmRef, ctx: CallContext) -> JobAccepted:
     risk_for=lambda a: Risk.write if a.graceful else Risk.destructive,
 )
 async def vm_stop(infra: Infra, req: VmStop, ctx: CallContext) -> JobAccepted:
-    row = await _mutable(infra, req.vm_id)
+    row = await mutable_guest(infra, req.vm_id)
     if row.get("status") != "running":
         raise Conflict(f"VM {row.get('name')} is not running")
     name, node, vmid = row.get("name"), row["node"], int(row["vmid"])
@@ -276,7 +276,7 @@ async def vm_stop(infra: Infra, req: VmStop, ctx: CallContext) -> JobAccepted:
     risk=Risk.write,
 )
 async def vm_restart(infra: Infra, ref: VmRef, ctx: CallContext) -> JobAccepted:
-    row = await _mutable(infra, ref.vm_id)
+    row = await mutable_guest(infra, ref.vm_id)
     if row.get("status") != "running":
         raise Conflict(f"VM {row.get('name')} is not running; start it instead")
     name, node, vmid = row.get("name"), row["node"], int(row["vmid"])
@@ -302,7 +302,7 @@ async def vm_restart(infra: Infra, ref: VmRef, ctx: CallContext) -> JobAccepted:
     risk=Risk.write,
 )
 async def vm_update(infra: Infra, req: VmUpdate, ctx: CallContext) -> VmDetail:
-    row = await _mutable(infra, req.vm_id)
+    row = await mutable_guest(infra, req.vm_id)
     if row["type"] != "qemu":
         raise Invalid("only QEMU VMs can be edited for now", field="vm_id")
     params: dict[str, Any] = {}
@@ -422,7 +422,7 @@ async def snapshot_list(infra: Infra, ref: VmRef, ctx: CallContext) -> SnapshotL
     risk=Risk.write,
 )
 async def snapshot_create(infra: Infra, req: SnapshotCreate, ctx: CallContext) -> JobAccepted:
-    row = await _mutable(infra, req.vm_id)
+    row = await mutable_guest(infra, req.vm_id)
     existing = await infra.adapter.snapshots(row["node"], int(row["vmid"]))
     if any(s.get("name") == req.name for s in existing):
         raise Conflict(
@@ -454,7 +454,7 @@ async def snapshot_create(infra: Infra, req: SnapshotCreate, ctx: CallContext) -
 
 
 async def _snapshot_row(infra: Infra, req: SnapshotRef) -> dict[str, Any]:
-    row = await _mutable(infra, req.vm_id)
+    row = await mutable_guest(infra, req.vm_id)
     existing = await infra.adapter.snapshots(row["node"], int(row["vmid"]))
     if not any(s.get("name") == req.snapshot_id for s in existing if s.get("name") != "current"):
         raise NotFound(f"{row.get('name')} has no snapshot named {req.snapshot_id!r}")

@@ -333,3 +333,14 @@ class JobAccepted(BaseModel):
     status: str
     target: str | None = None
     message: str | None = None
+
+
+class FirewallEnable(Model):
+    vm_id: str = Field(min_length=1)
+    policy_in: Literal["DROP", "REJECT", "ACCEPT"] = "DROP"
+
+
+class NicFirewall(Model):
+    vm_id: str = Field(min_length=1)
+    nic: str = Field(pattern=r"^net\d{1,2}$")
+    enabled: bool = True

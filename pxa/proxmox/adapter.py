@@ -13,6 +13,7 @@ from pxa.proxmox.backups import BackupApi
 from pxa.proxmox.client import PveClient
 from pxa.proxmox.metrics import MetricsApi
 from pxa.proxmox.sdn import SdnApi
+from pxa.proxmox.security import SecurityApi
 from pxa.proxmox.storage import StorageApi
 
 Kind = Literal["qemu", "lxc"]
@@ -33,6 +34,7 @@ class ProxmoxAdapter:
         self.storage = StorageApi(client)
         self.backups = BackupApi(client)
         self.metrics = MetricsApi(client)
+        self.security = SecurityApi(client)
 
     @property
     def url(self) -> str:

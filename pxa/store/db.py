@@ -49,6 +49,43 @@ SCHEMA: dict[str, tuple[dict[str, type], str]] = {
         {"key": str, "data": str, "updated_at": str},
         "key",
     ),
+    "scans": (
+        {
+            "id": str,
+            "type": str,
+            "status": str,
+            "targets": str,
+            "started_at": str,
+            "finished_at": str,
+            "estimated_completion": str,
+            "job_id": str,
+            "summary": str,
+        },
+        "id",
+    ),
+    "findings": (
+        {
+            "id": int,
+            "scan_id": str,
+            "target": str,
+            "target_name": str,
+            "rule_id": str,
+            "severity": str,
+            "data": str,
+        },
+        "id",
+    ),
+    "scores": (
+        {
+            "id": int,
+            "scan_id": str,
+            "target": str,
+            "at": str,
+            "score": int,
+            "counts": str,
+        },
+        "id",
+    ),
     "facts": (
         {"id": str, "data": str, "updated_at": str},
         "id",
@@ -74,6 +111,8 @@ INDEXES = (
     ("jobs", ["created_at"]),
     ("job_logs", ["job_id"]),
     ("audit", ["timestamp"]),
+    ("findings", ["scan_id"]),
+    ("scores", ["target", "at"]),
 )
 
 
