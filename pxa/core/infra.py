@@ -19,6 +19,7 @@ from pxa.core.gate import Gate
 from pxa.core.inventory import Inventory
 from pxa.core.jobs import JobService
 from pxa.core.resolve import resolve_guest
+from pxa.core.tokens import TokenService
 from pxa.core.workflow import JobContext
 from pxa.errors import Invalid, NotFound, PxaError
 from pxa.events import EventBus
@@ -54,6 +55,7 @@ class Infra:
         self.gate = Gate(read_only=read_only)
         self.audit = AuditRepo(database)
         self.meta = MetaRepo(database)
+        self.tokens = TokenService(database)
         self.inventory = Inventory(adapter, self.bus, FactsRepo(database))
         self.jobs = JobService(
             JobRepo(database),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from pxa.core import pages
 from pxa.core.backup_schedules import backup_block
 from pxa.core.catalogue import operation
 from pxa.core.context import CallContext
@@ -46,11 +47,19 @@ async def vm_list(infra: Infra, q: VmListQuery, ctx: CallContext) -> VmList:
     rows = [vm for vm in vms if _matches(vm, q)]
     reverse = q.order == "desc"
     rows.sort(key=lambda vm: _sort_key(vm, q.sort), reverse=reverse)
-    page = rows[q.offset : q.offset + q.limit]
+    start = q.offset
+    if q.cursor:
+        start = pages.position(rows, q.cursor, q.sort, q.order, q.limit, _sort_key)
+    page = rows[start : start + q.limit]
     await infra.inventory.enrich([vm.id for vm in page])
     fresh = {vm.id: vm for vm in _mark_creating(infra, infra.inventory.vms())}
     page = [fresh.get(vm.id, vm) for vm in page]
-    return VmList(vms=page, pagination=Pagination.of(len(rows), q.limit, q.offset))
+    pagination = Pagination.of(len(rows), q.limit, start)
+    if page and pagination.has_next:
+        pagination.next_cursor = pages.encode(_sort_key(page[-1], q.sort), "n", q.sort, q.order)
+    if page and start > 0:
+        pagination.previous_cursor = pages.encode(_sort_key(page[0], q.sort), "p", q.sort, q.order)
+    return VmList(vms=page, pagination=pagination)
 
 
 def _mark_creating(infra: Infra, vms: list[Vm]) -> list[Vm]:

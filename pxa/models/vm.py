@@ -203,6 +203,9 @@ class VmListQuery(Model):
     order: Literal["asc", "desc"] = "asc"
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0)
+    cursor: str | None = Field(
+        default=None, description="from a previous page's next_cursor or previous_cursor"
+    )
 
 
 class VmList(BaseModel):

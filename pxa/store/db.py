@@ -49,6 +49,26 @@ SCHEMA: dict[str, tuple[dict[str, type], str]] = {
         {"key": str, "data": str, "updated_at": str},
         "key",
     ),
+    "tokens": (
+        {
+            "id": str,
+            "name": str,
+            "description": str,
+            "token_hash": str,
+            "prefix": str,
+            "permissions": str,
+            "created_at": str,
+            "expires_at": str,
+            "revoked_at": str,
+            "last_used_at": str,
+            "created_by": str,
+        },
+        "id",
+    ),
+    "users": (
+        {"username": str, "password_hash": str, "scopes": str, "created_at": str},
+        "username",
+    ),
     "scans": (
         {
             "id": str,
@@ -112,6 +132,7 @@ INDEXES = (
     ("job_logs", ["job_id"]),
     ("audit", ["timestamp"]),
     ("findings", ["scan_id"]),
+    ("tokens", ["token_hash"]),
     ("scores", ["target", "at"]),
 )
 

@@ -114,3 +114,27 @@ async def test_what_configs_told_is_remembered_by_the_next_process(
     await second.inventory.refresh()
     remembered = {vm.id: vm.ip_address for vm in second.inventory.vms() if vm.id in shown}
     assert remembered == shown
+
+
+async def test_cursor_pages_stay_right_when_a_vm_appears_between_pages(infra: Infra) -> None:
+    first = await infra.call("vm.list", {"limit": 5}, CLI)
+    assert first.pagination.next_cursor and first.pagination.previous_cursor is None
+    created = await infra.call(
+        "vm.create", {"name": "aaa-first-in-order", "template": "debian-12", "start": False}, CLI
+    )
+    await infra.jobs.wait(created.creation_job_id, timeout=60)
+    infra.inventory.invalidate()
+    second = await infra.call("vm.list", {"limit": 5, "cursor": first.pagination.next_cursor}, CLI)
+    everything = [vm.id for vm in (await list_vms(infra)).vms]
+    last_seen = everything.index(first.vms[-1].id)
+    assert [vm.id for vm in second.vms] == everything[last_seen + 1 : last_seen + 6]
+    back = await infra.call(
+        "vm.list", {"limit": 5, "cursor": second.pagination.previous_cursor}, CLI
+    )
+    assert [vm.id for vm in back.vms] == everything[last_seen - 4 : last_seen + 1]
+
+
+async def test_a_forged_cursor_is_refused(infra: Infra) -> None:
+    with pytest.raises(Invalid) as err:
+        await infra.call("vm.list", {"cursor": "bm9wZQ"}, CLI)
+    assert err.value.field == "cursor"

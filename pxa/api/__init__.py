@@ -1,0 +1,1 @@
+"""The embedded /v1 HTTP API (FastAPI): thin routers over the core's catalogue."""

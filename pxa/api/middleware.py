@@ -1,0 +1,101 @@
+"""Pure-ASGI middleware (no per-request task switching): request id, timing, API-Version,
+body size limit, and the rate-limit headers a route's dependency decided on."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any
+
+from pxa.api.envelope import new_request_id
+
+Scope = dict[str, Any]
+REQUEST_ID = re.compile(r"^[A-Za-z0-9_\-.]{1,64}$")
+SUPPORTED_VERSIONS = ("v1",)
+
+
+class ApiMiddleware:
+    def __init__(self, app: Any, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode().lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        given = headers.get("x-request-id", "")
+        rid = given if REQUEST_ID.match(given) else new_request_id()
+        state = scope.setdefault("state", {})
+        state["request_id"], state["started"] = rid, time.perf_counter()
+        version = headers.get("api-version")
+        if version and version not in SUPPORTED_VERSIONS:
+            await _reject(
+                send,
+                rid,
+                400,
+                "UNSUPPORTED_API_VERSION",
+                f"API-Version {version!r} is not supported; supported: v1",
+            )
+            return
+        length = headers.get("content-length")
+        if length and length.isdigit() and int(length) > self.max_body:
+            await _reject(
+                send, rid, 413, "PAYLOAD_TOO_LARGE", f"request body over {self.max_body} bytes"
+            )
+            return
+
+        seen = 0
+
+        async def limited_receive() -> Any:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise BodyTooLarge
+            return message
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                extra = [(b"x-request-id", rid.encode()), (b"api-version", b"v1")]
+                for name, value in state.get("ratelimit", {}).items():
+                    extra.append((name.lower().encode(), str(value).encode()))
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_headers)
+        except BodyTooLarge:
+            await _reject(
+                send, rid, 413, "PAYLOAD_TOO_LARGE", f"request body over {self.max_body} bytes"
+            )
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def _reject(send: Any, rid: str, status: int, code: str, message: str) -> None:
+    from datetime import UTC, datetime
+
+    body = json.dumps(
+        {
+            "success": False,
+            "error": {"code": code, "message": message, "details": None},
+            "meta": {"request_id": rid, "timestamp": datetime.now(UTC).isoformat()},
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-request-id", rid.encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
