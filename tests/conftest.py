@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from support import make_infra, target_for
 
 if TYPE_CHECKING:
     from pxa.core.infra import Infra
@@ -43,39 +44,6 @@ def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
     server.start()
     yield server
     server.stop()
-
-
-def target_for(sandbox: SandboxServer, **overrides: Any) -> PveTarget:
-    from pxa.proxmox.client import PveTarget
-
-    info = sandbox.info
-    user, _, token = info.token_id.partition("!")
-    fields: dict[str, Any] = {
-        "host": info.host,
-        "port": info.port,
-        "user": user,
-        "token_name": token,
-        "token_secret": info.token_secret,
-        "ca_cert": Path(info.ca_cert),
-        "timeout": 5.0,
-    }
-    fields.update(overrides)
-    return PveTarget(**fields)
-
-
-def make_infra(sandbox: SandboxServer, db_path: Path, **kwargs: Any) -> Infra:
-    from pxa.core.infra import Infra
-    from pxa.proxmox.adapter import ProxmoxAdapter
-    from pxa.proxmox.client import PveClient
-    from pxa.store.db import Database
-
-    return Infra(
-        ProxmoxAdapter(PveClient(target_for(sandbox))),
-        Database(db_path),
-        sandbox=True,
-        poll_interval=0.05,
-        **kwargs,
-    )
 
 
 @pytest.fixture

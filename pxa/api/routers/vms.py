@@ -138,26 +138,20 @@ async def delete_vm(
     return ok(request, JobData(job=job))
 
 
-def _power(action: str) -> None:
-    async def handler(
-        vm_id: str,
-        request: Request,
-        infra: InfraDep,
-        ctx: Annotated[CallContext, Depends(Allowed(f"vm.{action}"))],
-    ) -> Envelope[JobData]:
-        return ok(request, JobData(job=await infra.call(f"vm.{action}", {"vm_id": vm_id}, ctx)))
-
-    handler.__name__ = f"{action}_vm"
-    router.post(
-        f"/{{vm_id}}/{action}",
-        status_code=202,
-        response_model=Envelope[JobData],
-        summary=f"{action.capitalize()} a VM",
-    )(handler)
+@router.post("/{vm_id}/start", status_code=202, response_model=Envelope[JobData])
+async def start_vm(
+    vm_id: str, request: Request, infra: InfraDep,
+    ctx: Annotated[CallContext, Depends(Allowed("vm.start"))],
+) -> Envelope[JobData]:
+    return ok(request, JobData(job=await infra.call("vm.start", {"vm_id": vm_id}, ctx)))
 
 
-_power("start")
-_power("restart")
+@router.post("/{vm_id}/restart", status_code=202, response_model=Envelope[JobData])
+async def restart_vm(
+    vm_id: str, request: Request, infra: InfraDep,
+    ctx: Annotated[CallContext, Depends(Allowed("vm.restart"))],
+) -> Envelope[JobData]:
+    return ok(request, JobData(job=await infra.call("vm.restart", {"vm_id": vm_id}, ctx)))
 
 
 @router.post("/{vm_id}/stop", status_code=202, response_model=Envelope[JobData])
