@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "pxa.cli.storage",
     "pxa.cli.backup",
     "pxa.cli.metrics",
+    "pxa.cli.scan",
     "pxa.cli.serve",
     "pxa.cli.sandbox",
     "pxa.cli.config",
