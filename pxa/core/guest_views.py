@@ -89,7 +89,7 @@ def _rule(r: dict[str, Any]) -> FirewallRuleView:
 def _cpu(config: dict[str, Any]) -> tuple[str | None, list[str]]:
     cpu = config.get("cpu")
     if not cpu:
-        return None, []
+        return "kvm64", []  # what QEMU runs when the config names no CPU type
     props = parse.property_string(str(cpu), default_key="cputype")
     flags = [f for f in props.get("flags", "").split(";") if f]
     return props.get("cputype"), flags
@@ -199,6 +199,7 @@ async def guest_view(
         cloud_init=cloud,
         backups=BackupView(
             covered=None if uncovered is None else gid not in uncovered,
+            count=len(mine),
             last_backup_at=max((b.created_at for b in mine if b.created_at), default=None),
             storages=sorted({b.storage for b in mine}),
             off_node=any(b.storage in off_node_storages for b in mine) if mine else None,

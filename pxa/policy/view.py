@@ -65,6 +65,7 @@ class BackupView(BaseModel):
     last_backup_at: datetime | None = None
     storages: list[str] = Field(default_factory=list)  # where its backups are
     off_node: bool | None = None  # at least one backup is on shared or remote storage
+    count: int | None = None  # backups found; 0 = never backed up, None = not looked
 
 
 class SnapshotView(BaseModel):

@@ -1,0 +1,1 @@
+"""The rules, one module per theme; `pxa.policy.catalogue` gathers them into `RULES`."""
