@@ -27,8 +27,13 @@ COMPRESS = {"zstd": "zstd", "gzip": "gzip", "lzo": "lzo", "none": "0"}
 KEEP = ("keep_last", "keep_daily", "keep_weekly", "keep_monthly", "keep_yearly")
 
 
-def retention_of(text: str | None) -> Retention:
-    props = parse.property_string(text or "")
+def retention_of(value: str | dict[str, Any] | None) -> Retention:
+    # PVE hands prune-backups over as a property string or, from some calls, as an object.
+    props = (
+        {k: str(v) for k, v in value.items()}
+        if isinstance(value, dict)
+        else parse.property_string(value or "")
+    )
     return Retention(
         **{
             k: int(props[k.replace("_", "-")])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -127,10 +128,15 @@ async def guest_view(
     node, vmid, kind = row["node"], int(row["vmid"]), row["type"]
     gid = mapping.guest_id(kind, vmid)
     a = infra.adapter
-    config = await a.config(node, vmid, kind)
-    fw_opts = await a.firewall_options(node, vmid, kind) if kind == "qemu" else {}
-    rules = await a.security.vm_rules(node, vmid, kind) if kind == "qemu" else []
-    snaps = await a.snapshots(node, vmid) if kind == "qemu" else []
+    if kind == "qemu":
+        config, fw_opts, rules, snaps = await asyncio.gather(
+            a.config(node, vmid, kind),
+            a.firewall_options(node, vmid, kind),
+            a.security.vm_rules(node, vmid, kind),
+            a.snapshots(node, vmid),
+        )
+    else:
+        config, fw_opts, rules, snaps = await a.config(node, vmid, kind), {}, [], []
     running = row.get("status") == "running"
     agent_on = str(config.get("agent", "0"))[:1] == "1" or "enabled=1" in str(config.get("agent"))
     osinfo = await a.security.osinfo(node, vmid) if with_agent and running and agent_on else None

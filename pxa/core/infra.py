@@ -31,6 +31,7 @@ from pxa.store.db import Database
 from pxa.store.facts import FactsRepo
 from pxa.store.jobs import JobRepo
 from pxa.store.meta import MetaRepo
+from pxa.webhooks import WebhookService
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ class Infra:
         self.jobs.infra = self  # workflows that need more than the adapter reach the core here
         self.refresh_seconds = refresh_seconds
         self.catalogue = load_all()
+        self.webhooks = WebhookService(database, self.bus, audit=self.audit)
         self._stop = asyncio.Event()
         self._background: list[asyncio.Task[Any]] = []
 
@@ -165,6 +167,7 @@ class Infra:
             asyncio.create_task(self.inventory.run(self.refresh_seconds, self._stop))
         )
         self._background.append(asyncio.create_task(self._resume_loop()))
+        await self.webhooks.start()
 
     async def _resume_loop(self) -> None:
         while not self._stop.is_set():
@@ -176,6 +179,7 @@ class Infra:
         self._stop.set()
         for task in self._background:
             task.cancel()
+        await self.webhooks.stop()  # queued deliveries wait in SQLite for the next start
         await self.jobs.shutdown()
         self.adapter.close()
 

@@ -284,7 +284,7 @@ def _apply_job(infra: Infra, ctx: CallContext, target: str, message: str) -> str
         "network_apply",
         workflow="pve_task",
         params={
-            "method": "sdn_apply",
+            "method": "sdn.apply",
             "args": [],
             "message": message,
             "done_message": "SDN configuration applied on every node",

@@ -6,6 +6,7 @@ pxa never sends a packet to a guest's own addresses.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,6 +34,7 @@ from pxa.models.scan import (
     ScoreHistory,
 )
 from pxa.models.vm import VmRef
+from pxa.policy.view import GuestView
 from pxa.proxmox.mapping import guest_id
 from pxa.store.scans import ScanRepo
 
@@ -131,24 +133,34 @@ async def scan_workflow(ctx: JobContext) -> dict[str, Any]:
             uncovered = set((await infra.call("backup.coverage", {}, ctx_for(ctx))).uncovered)
         except PxaError:
             uncovered = None
-        views = []
         targets = p["targets"]
-        for i, gid in enumerate(targets):
+        done = 0
+        gate = asyncio.Semaphore(4)  # as many guests at once as the adapter has workers
+
+        async def view_of(gid: str) -> GuestView | None:
+            nonlocal done
             row = infra.inventory.guests.get(gid)
             if row is None or infra.inventory.node_online(row["node"]) is False:
                 ctx.log(f"{gid}: skipped (gone, or its node is offline)", "warning")
-                continue
-            views.append(
-                await guest_view(
-                    infra,
-                    row,
-                    backups=backups,
-                    uncovered=uncovered,
-                    off_node_storages=off_node,
-                    with_agent=p["deep"],
-                )
-            )
-            ctx.progress(90 * (i + 1) / max(1, len(targets)))
+                return None
+            async with gate:
+                try:
+                    return await guest_view(
+                        infra,
+                        row,
+                        backups=backups,
+                        uncovered=uncovered,
+                        off_node_storages=off_node,
+                        with_agent=p["deep"],
+                    )
+                except PxaError as exc:  # one unreadable guest must not sink the whole scan
+                    ctx.log(f"{gid}: could not be read ({exc.message}); not judged", "warning")
+                    return None
+                finally:
+                    done += 1
+                    ctx.progress(90 * done / max(1, len(targets)))
+
+        views = [v for v in await asyncio.gather(*(view_of(g) for g in targets)) if v]
         cluster = await cluster_view(infra, off_node_storages=off_node)
         findings = evaluate(
             views, cluster, scan_type=p["scan_type"], frameworks=p.get("frameworks") or None

@@ -27,8 +27,10 @@ from pxa.models.vm import (
     VmStatus,
     VmStop,
     VmUpdate,
+    Vulnerabilities,
 )
 from pxa.proxmox import mapping, parse
+from pxa.store.scans import ScanRepo
 
 # ---- reading ---------------------------------------------------------------------------
 
@@ -133,6 +135,11 @@ async def vm_get(infra: Infra, ref: VmRef, ctx: CallContext) -> VmDetail:
         snapshots=mapping.snapshots_from(snaps),
         ips=ips,
     )
+    latest = ScanRepo(infra.database).latest_for(detail.id)
+    if latest is not None:
+        detail.security.compliance_score = latest.compliance_score
+        detail.security.last_security_scan = latest.at
+        detail.security.vulnerabilities = Vulnerabilities(**latest.vulnerabilities)
     # If storages cannot be read, the detail still shows; its backup block stays unknown.
     with contextlib.suppress(PxaError):
         detail.backup = await backup_block(infra, detail.id, vmid)
