@@ -124,6 +124,65 @@ SCHEMA: dict[str, tuple[dict[str, type], str]] = {
         },
         "id",
     ),
+    "idempotency_keys": (
+        {
+            "id": str,
+            "principal": str,
+            "path": str,
+            "key": str,
+            "fingerprint": str,
+            "status": int,
+            "headers": str,
+            "body": bytes,
+            "owner": str,
+            "created_at": float,
+        },
+        "id",
+    ),
+    "webhooks": (
+        {
+            "id": str,
+            "url": str,
+            "events": str,
+            "secret": str,
+            "active": int,
+            "created_at": str,
+            "created_by": str,
+        },
+        "id",
+    ),
+    "webhook_deliveries": (
+        {
+            "id": str,
+            "webhook_id": str,
+            "event": str,
+            "occurred_at": str,
+            "data": str,
+            "status": str,
+            "attempts": int,
+            "last_status_code": int,
+            "last_response_ms": int,
+            "last_error": str,
+            "due_at": float,
+            "lease_owner": str,
+            "lease_until": float,
+            "created_at": str,
+            "finished_at": str,
+        },
+        "id",
+    ),
+    "webhook_attempts": (
+        {
+            "id": int,
+            "delivery_id": str,
+            "attempt": int,
+            "at": str,
+            "status_code": int,
+            "response_ms": int,
+            "error": str,
+        },
+        "id",
+    ),
 }
 
 INDEXES = (
@@ -134,6 +193,9 @@ INDEXES = (
     ("findings", ["scan_id"]),
     ("tokens", ["token_hash"]),
     ("scores", ["target", "at"]),
+    ("webhook_deliveries", ["status", "due_at"]),
+    ("webhook_deliveries", ["webhook_id", "created_at"]),
+    ("webhook_attempts", ["delivery_id"]),
 )
 
 
