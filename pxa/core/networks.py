@@ -309,13 +309,6 @@ def _apply_job(infra: Infra, ctx: CallContext, target: str, message: str) -> str
 async def network_create(infra: Infra, req: NetworkCreate, ctx: CallContext) -> NetworkChange:
     _check_addresses(req, req.subnet)
     zone = await _vlan_zone(infra, req.zone)
-    if req.dhcp_enabled and not zone.get("dhcp"):
-        raise Invalid(
-            f"zone {zone['zone']} has no DHCP: set dhcp=dnsmasq on the zone first",
-            field="dhcp_enabled",
-            reason="zone_without_dhcp",
-            provided_value=True,
-        )
     existing = await _sdn_networks(infra, with_rules=False)
     for n in existing:
         if n.name == req.name:
@@ -335,6 +328,21 @@ async def network_create(infra: Infra, req: NetworkCreate, ctx: CallContext) -> 
             )
     vnet = f"vlan{req.vlan_id}"
     api = infra.adapter.sdn
+    notes = []
+    if req.dhcp_enabled and zone.get("type") != "simple":
+        raise Invalid(
+            f"Proxmox SDN hands out DHCP leases only in Simple zones, and zone {zone['zone']} "
+            f"is a {zone.get('type')} zone: DHCP on VLAN {req.vlan_id} must come from your "
+            "router or a DHCP server on that VLAN. Create the network with dhcp_enabled=false, "
+            "or in a Simple zone",
+            field="dhcp_enabled",
+            reason="dhcp_needs_simple_zone",
+            provided_value=True,
+        )
+    if req.dhcp_enabled and not zone.get("dhcp"):
+        # Zone DHCP serves only subnets that have a range: turning it on changes no other vnet.
+        await api.update_zone(zone["zone"], dhcp="dnsmasq")
+        notes.append(f"DHCP (dnsmasq) turned on for zone {zone['zone']}")
     await api.create_vnet(vnet, zone["zone"], tag=req.vlan_id, alias=req.name)
     params: dict[str, Any] = {}
     if req.gateway:
@@ -359,7 +367,7 @@ async def network_create(infra: Infra, req: NetworkCreate, ctx: CallContext) -> 
     return NetworkChange(
         network=await find_network(infra, vnet),
         job_id=job_id,
-        message=f"network {req.name} ({vnet}) created; applying SDN",
+        message="; ".join([f"network {req.name} ({vnet}) created", *notes, "applying SDN"]),
     )
 
 

@@ -187,6 +187,8 @@ async def storage_create(infra: Infra, req: StorageCreate, ctx: CallContext) -> 
             details={"field": "name", "provided_value": req.name},
         )
     params: dict[str, Any] = {k: getattr(req, k) for k in DETAIL_KEYS if getattr(req, k)}
+    if req.type == "nfs" and not req.path:
+        params["path"] = f"/mnt/pve/{req.name}"  # where PVE mounts NFS storages by default
     if req.content:
         params["content"] = ",".join(req.content)
     elif req.type == "pbs":

@@ -84,7 +84,7 @@ def _check_cidr(v: str | None) -> str | None:
 
 
 class NetworkCreate(Model):
-    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[\w][\w .()\-]*$")
     type: Literal["vlan"] = "vlan"
     vlan_id: int = Field(ge=1, le=4094)
     subnet: str

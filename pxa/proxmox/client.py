@@ -133,7 +133,7 @@ class PveClient:
         raise ValueError(method)
 
     async def call(
-        self, method: str, path: str, *, on_node: str | None = None, **params: Any
+        self, method: str, path: str, /, *, on_node: str | None = None, **params: Any
     ) -> Any:
         loop = asyncio.get_running_loop()
         for attempt in (1, 2):
@@ -149,7 +149,7 @@ class PveClient:
         raise AssertionError("unreachable")
 
     async def upload(
-        self, path: str, file: Path, *, on_node: str | None = None, **params: Any
+        self, path: str, file: Path, /, *, on_node: str | None = None, **params: Any
     ) -> Any:
         """POST a file as multipart `filename`, opened and streamed in the worker thread."""
 
@@ -163,7 +163,7 @@ class PveClient:
         except Exception as exc:
             raise translate(exc, url=self.url, node=on_node) from exc
 
-    async def get(self, path: str, **params: Any) -> Any:
+    async def get(self, path: str, /, **params: Any) -> Any:
         return await self.call("GET", path, **params)
 
     def close(self) -> None:

@@ -24,6 +24,8 @@ _NO_CONFIG = re.compile(
     r"Configuration file '[^']*/(?:qemu-server|lxc)/(\d+)\.conf' does not exist"
 )
 _SNAP_MISSING = re.compile(r"snapshot '([^']+)' does not exist")
+# pve-network turns its checks into plain dies: 500 "<verb> sdn <kind> object failed: <why>".
+_SDN_FAILED = re.compile(r"^(create|update|delete) sdn (zone|vnet|subnet) object failed: (.*)$")
 
 
 def translate(exc: BaseException, *, url: str, node: str | None = None) -> PxaError:
@@ -71,6 +73,13 @@ def _from_resource(exc: Any, *, url: str, node: str | None) -> PxaError:
             field=str(field),
             reason=str(text),
             details={"errors": errors},
+        )
+    if m := _SDN_FAILED.match(reason):
+        verb, kind, why = m.groups()
+        if "already" in why or "is used by" in why or "exists" in why:
+            return Conflict(f"Proxmox refused to {verb} the SDN {kind}: {why}")
+        return Invalid(
+            f"Proxmox refused to {verb} the SDN {kind}: {why}", field=kind, reason="sdn_refused"
         )
     if m := _LOCKED.search(reason):
         vmid = f"VM {m.group(1)}" if m.group(1) else "the VM"

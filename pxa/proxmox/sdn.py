@@ -17,6 +17,9 @@ class SdnApi:
     async def create_zone(self, zone: str, type_: str, **params: Any) -> None:
         await self.client.call("POST", "cluster/sdn/zones", zone=zone, type=type_, **params)
 
+    async def update_zone(self, zone: str, **params: Any) -> None:
+        await self.client.call("PUT", f"cluster/sdn/zones/{zone}", **params)
+
     async def vnets(self) -> list[dict[str, Any]]:
         return await self.client.get("cluster/sdn/vnets", pending=1)
 
