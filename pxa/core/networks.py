@@ -100,11 +100,18 @@ async def _sdn_networks(infra: Infra, with_rules: bool) -> list[Network]:
                 firewall_rules=rules,
                 zone=vnet.get("zone"),
                 status="pending" if state else "applied",
-                used_by=_users(infra, name),
+                used_by=sorted({*_users(infra, name), *_tagged_users(infra, zone, vnet)}),
                 created_at=meta.get("created_at"),
             )
         )
     return out
+
+
+def _tagged_users(infra: Infra, zone: dict[str, Any], vnet: dict[str, Any]) -> list[str]:
+    """Guests on the zone's bridge with the vnet's VLAN tag are on this network too."""
+    if not zone.get("bridge") or not vnet.get("tag"):
+        return []
+    return _users(infra, f"{zone['bridge']}.{vnet['tag']}")
 
 
 def _users(infra: Infra, bridge: str) -> list[str]:

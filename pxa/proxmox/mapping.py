@@ -174,12 +174,16 @@ def lxc_ip(config: dict[str, Any]) -> str | None:
 
 
 def bridges_of(config: dict[str, Any]) -> list[str]:
-    """The bridges (or SDN vnets) a guest's NICs are plugged into."""
+    """Where a guest's NICs are plugged: `vmbr0`, an SDN vnet, or `vmbr0.10` for a tagged NIC."""
     out = []
     for key in sorted(k for k in config if parse.NET_KEY.match(k)):
-        bridge = parse.property_string(str(config[key])).get("bridge")
-        if bridge and bridge not in out:
-            out.append(bridge)
+        props = parse.property_string(str(config[key]))
+        bridge = props.get("bridge")
+        if not bridge:
+            continue
+        for name in (bridge, f"{bridge}.{props['tag']}" if props.get("tag") else None):
+            if name and name not in out:
+                out.append(name)
     return out
 
 
