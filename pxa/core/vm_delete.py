@@ -26,4 +26,26 @@ async def delete_workflow(ctx: JobContext) -> dict[str, Any]:
     )
     if p.get("keep_backups", True):
         ctx.log("backup archives of this VM were kept")
+    else:
+        await ctx.step("backups", lambda: _delete_backups(ctx, vmid))
     return {"vm_id": f"{'ct' if kind == 'lxc' else 'vm'}-{vmid}", "name": name, "deleted": True}
+
+
+async def _delete_backups(ctx: JobContext, vmid: int) -> int:
+    """Delete the VM's backup archives everywhere; protected ones stay, and the log says so."""
+    from pxa.core.backups import all_backups
+    from pxa.core.infra import current
+
+    removed = 0
+    for b in await all_backups(current(ctx), vmid):
+        if b.protected:
+            ctx.log(f"kept protected backup {b.volid}", "warning")
+            continue
+        await ctx.task(
+            f"backup:{b.volid}",
+            lambda b=b: ctx.adapter.storage.delete_volume(b.node, b.storage, b.volid),
+            f"deleting backup {b.volid}",
+        )
+        removed += 1
+    ctx.log(f"{removed} backup archive(s) deleted")
+    return removed

@@ -379,14 +379,6 @@ async def vm_delete(infra: Infra, req: VmDelete, ctx: CallContext) -> JobAccepte
     _require_unlocked(row)
     if row.get("status") == "running" and not req.force:
         raise Conflict(f"VM {row.get('name')} is running: stop it first, or delete with force=true")
-    if not req.keep_backups:
-        raise Invalid(
-            "keep_backups=false is not supported yet: pxa cannot delete backup archives "
-            "until backup management lands; delete the VM with keep_backups=true",
-            field="keep_backups",
-            reason="unsupported",
-            provided_value=False,
-        )
     gid = mapping.guest_id(row["type"], int(row["vmid"]))
     job_id = infra.jobs.create(
         "vm_deletion",
