@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from pxa.sandbox import control, wire
+from pxa.sandbox import control, storage_state, uploads, wire
 from pxa.sandbox.auth import Principal
 from pxa.sandbox.errors import PveError, fail, not_implemented
 from pxa.sandbox.params import validate
@@ -53,7 +53,7 @@ class SandboxApp:
             scope["path"],
             scope.get("query_string", b""),
             headers,
-            await wire.read_body(receive),
+            await uploads.read_body(scope["method"], scope["path"], headers, receive),
         )
         try:
             if req.path.startswith("/_sandbox/"):
@@ -94,7 +94,7 @@ class SandboxApp:
         params = validate(route.params, _with_path(req.form(), path_values))
         for p in route.perms:
             principal.check(p.path.format(**params), p.privs, p.any_of)
-        with self.world.lock:
+        with self.world.lock, storage_state.scope(self.world):
             self.world.tick(now)
             result = route.handler(Call(self.world, params, principal, now, req.method, rel))
             if req.method != "GET":
@@ -124,7 +124,8 @@ class SandboxApp:
             userid = accounts.verify_ticket(ticket, now)
             if userid is None:
                 raise PveError(401, "Authentication failed!", body=False)
-            if req.method != "GET" and not accounts.verify_csrf(
+            csrf = route.path != uploads.UPLOAD_ROUTE  # PVE checks none on uploads
+            if req.method != "GET" and csrf and not accounts.verify_csrf(
                 req.headers.get("csrfpreventiontoken"), userid, now
             ):
                 raise PveError(401, "Permission denied - invalid csrf token", body=False)

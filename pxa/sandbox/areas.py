@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from pxa.sandbox.backup_jobs import BackupJobs
+from pxa.sandbox.host_firewall import HostFirewall
+from pxa.sandbox.netif_state import NetworkState
+from pxa.sandbox.sdn_state import SdnState
+from pxa.sandbox.storage_state import StorageState
+
 if TYPE_CHECKING:
     from pxa.sandbox.world import World
 
@@ -27,4 +33,4 @@ class AreaState(Protocol):
 
 def area_states() -> list[type[AreaState]]:
     """Every area state, in the order they are seeded (later ones may read earlier ones)."""
-    return []
+    return [NetworkState, SdnState, StorageState, BackupJobs, HostFirewall]

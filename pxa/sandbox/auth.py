@@ -3,6 +3,11 @@
 Two users: `root@pam` (Administrator) with token `root@pam!pxa`, and `auditor@pve`
 (PVEAuditor) with token `auditor@pve!readonly`. Tickets are signed with a key kept
 in the state, so they survive a restart like a real node's authkey does.
+
+`root@pam!pxa` has privsep 0 and never expires (a deliberate finding: the token holds
+all of root's rights); `auditor@pve!readonly` has privsep 1 and expires
+AUDITOR_TOKEN_DAYS after the lab was made. A privsep token's rights are its own ACLs
+cut down to its user's; the sandbox takes the read-only token to hold PVEAuditor on `/`.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -23,6 +29,7 @@ ROOT = "root@pam"
 AUDITOR = "auditor@pve"
 ROOT_TOKEN = "root@pam!pxa"
 AUDITOR_TOKEN = "auditor@pve!readonly"
+AUDITOR_TOKEN_DAYS = 180
 
 _TICKET_RE = re.compile(r"^PVE:([^:]+):([0-9A-F]{8})::(.+)$")
 _TOKEN_ID_RE = re.compile(r"^[^\s!@:]+@[^\s!@:]+![A-Za-z][A-Za-z0-9._-]*$")
@@ -96,13 +103,16 @@ class User:
     password: str
     role: str  # Administrator | PVEAuditor
     enable: int = 1
+    expire: int = 0  # epoch seconds; 0 never expires
+    email: str = ""
+    comment: str = ""
 
 
 @dataclass
 class Token:
     secret: str
     expire: int = 0  # epoch seconds; 0 never expires
-    privsep: int = 0
+    privsep: int = 1  # 1: the token's own ACLs, cut down to its user's; 0: all its user's
     comment: str = ""
 
 
@@ -149,15 +159,27 @@ class Accounts:
         self._raw_key = base64.b64decode(self.key)
 
     @classmethod
-    def create(cls) -> Accounts:
+    def create(cls, now: float | None = None) -> Accounts:
+        now = time.time() if now is None else now
         return cls(
             users={
-                ROOT: User(password=secrets.token_urlsafe(12), role="Administrator"),
-                AUDITOR: User(password=secrets.token_urlsafe(12), role="PVEAuditor"),
+                ROOT: User(
+                    password=secrets.token_urlsafe(12),
+                    role="Administrator",
+                    email="root@pxa-lab.example",
+                ),
+                AUDITOR: User(
+                    password=secrets.token_urlsafe(12), role="PVEAuditor", comment="audit reads"
+                ),
             },
             tokens={
-                ROOT_TOKEN: Token(secret=str(uuid.uuid4()), comment="pxa"),
-                AUDITOR_TOKEN: Token(secret=str(uuid.uuid4()), comment="read-only"),
+                ROOT_TOKEN: Token(secret=str(uuid.uuid4()), privsep=0, comment="pxa"),
+                AUDITOR_TOKEN: Token(
+                    secret=str(uuid.uuid4()),
+                    expire=int(now) + AUDITOR_TOKEN_DAYS * 86400,
+                    privsep=1,
+                    comment="read-only",
+                ),
             },
             key=base64.b64encode(secrets.token_bytes(32)).decode(),
         )
@@ -228,6 +250,14 @@ class Accounts:
         return None
 
     # --- API tokens ----------------------------------------------------------------
+
+    def tokens_of(self, userid: str) -> dict[str, Token]:
+        """A user's tokens by their short id (`pxa` for `root@pam!pxa`), sorted."""
+        return {
+            tokenid.split("!", 1)[1]: token
+            for tokenid, token in sorted(self.tokens.items())
+            if tokenid.split("!", 1)[0] == userid
+        }
 
     def verify_token(self, value: str, now: float) -> tuple[str, str] | None:
         """`USER@REALM!ID=SECRET` (split at the last `=`) → (userid, tokenid)."""

@@ -1,7 +1,8 @@
 """`/_sandbox/...`: run-time control outside `/api2/json`, for root only.
 
 GET/PUT `/_sandbox/faults` reads and changes the faults (JSON or form body with
-`latency_ms`, `error_rate`, `offline_nodes`, `api_down`, `down_seconds`);
+`latency_ms`, `error_rate`, `offline_nodes`, `offline_storages`, `vzdump_fail_rate`,
+`api_down`, `down_seconds`);
 GET `/_sandbox/info` reports the world's seed, size and clock.
 """
 
@@ -17,7 +18,15 @@ from pxa.sandbox.formats import split_list
 if TYPE_CHECKING:
     from pxa.sandbox.app import SandboxApp
 
-_FAULT_KEYS = {"latency_ms", "error_rate", "offline_nodes", "api_down", "down_seconds"}
+_FAULT_KEYS = {
+    "latency_ms",
+    "error_rate",
+    "offline_nodes",
+    "offline_storages",
+    "vzdump_fail_rate",
+    "api_down",
+    "down_seconds",
+}
 
 
 def handle(app: SandboxApp, req: wire.Request) -> wire.Response:
@@ -61,6 +70,8 @@ def _fault_changes(req: wire.Request, nodes: set[str]) -> dict[str, Any]:
         data["offline_nodes"] = split_list(data["offline_nodes"])
     for bad in set(data.get("offline_nodes", [])) - nodes:
         raise param_error({"offline_nodes": f"no such cluster node '{bad}'"})
+    if isinstance(data.get("offline_storages"), str):
+        data["offline_storages"] = split_list(data["offline_storages"])
     if isinstance(data.get("api_down"), str):
         data["api_down"] = data["api_down"] in ("1", "true")
     return data

@@ -13,7 +13,9 @@ class Faults:
 
     `latency_ms` delays every API reply; `error_rate` answers that fraction of API
     requests with `500 simulated fault` (a seeded RNG keeps runs repeatable);
-    `offline_nodes` makes those nodes unreachable (595 for calls proxied to them).
+    `offline_nodes` makes those nodes unreachable (595 for calls proxied to them);
+    `offline_storages` makes those storages fail activation (`storage 'x' is not online`);
+    `vzdump_fail_rate` makes that fraction of guests' backups fail half-way.
     """
 
     def __init__(
@@ -22,11 +24,16 @@ class Faults:
         latency_ms: int = 0,
         error_rate: float = 0.0,
         offline_nodes: set[str] | frozenset[str] = frozenset(),
+        offline_storages: set[str] | frozenset[str] = frozenset(),
+        vzdump_fail_rate: float = 0.0,
         seed: int = 0,
     ) -> None:
         self.latency_ms = latency_ms
         self.error_rate = error_rate
         self.offline_nodes: set[str] = set(offline_nodes)
+        self.offline_storages: set[str] = set(offline_storages)
+        self.vzdump_fail_rate = vzdump_fail_rate
+        self._vzdump_rng = random.Random(f"{seed}:vzdump")
         self._api_down = False
         self._rng = random.Random(seed)
         self._rng_lock = threading.Lock()
@@ -81,11 +88,19 @@ class Faults:
         with self._rng_lock:
             return self._rng.random() < self.error_rate
 
+    def roll_vzdump_failure(self) -> bool:
+        if self.vzdump_fail_rate <= 0:
+            return False
+        with self._rng_lock:
+            return self._vzdump_rng.random() < self.vzdump_fail_rate
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "latency_ms": self.latency_ms,
             "error_rate": self.error_rate,
             "offline_nodes": sorted(self.offline_nodes),
+            "offline_storages": sorted(self.offline_storages),
+            "vzdump_fail_rate": self.vzdump_fail_rate,
             "api_down": self.api_down,
         }
 
@@ -96,6 +111,10 @@ class Faults:
             self.error_rate = min(1.0, max(0.0, float(data["error_rate"])))
         if "offline_nodes" in data:
             self.offline_nodes = set(data["offline_nodes"])
+        if "offline_storages" in data:
+            self.offline_storages = set(data["offline_storages"])
+        if "vzdump_fail_rate" in data:
+            self.vzdump_fail_rate = min(1.0, max(0.0, float(data["vzdump_fail_rate"])))
         if data.get("down_seconds"):
             self.down_for(float(data["down_seconds"]))
         elif "api_down" in data:

@@ -2,7 +2,9 @@
 
 Config contents depend only on the seed and the VM count (timestamps in configs
 are fixed offsets from BASE_EPOCH); power-on times are relative to when the world
-was created, so uptimes look plausible whenever the lab starts.
+was created, so uptimes look plausible whenever the lab starts. The catalogue VMs'
+security settings (firewall, NICs, cloud-init, agent, protection, OS, CPU, snapshots)
+follow lab_security's tables, applied by lab_hardening after the draw.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import uuid
 from typing import Any
 from urllib.parse import quote
 
+from pxa.sandbox import lab_hardening
 from pxa.sandbox.catalog import CONTAINERS, FIREWALLS, GUEST_OS, STEMS, TEMPLATES, VMS, VmSpec
 from pxa.sandbox.guests import Guest
 from pxa.sandbox.netcfg import mac_address
@@ -43,6 +46,8 @@ def generate(seed: int, vm_count: int, created: float) -> tuple[dict[int, Guest]
     for i, vmid in enumerate(ids):
         spec = VMS[i] if i < len(VMS) else _extra(i - len(VMS), counts, rng)
         guests[vmid] = _vm(spec, vmid, seed, rng, created)
+        if i < len(VMS):  # the catalogue's security settings come from lab_security
+            lab_hardening.secure(guests[vmid], spec, seed, created)
     return guests, _history(guests, ids, seed, created)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pxa.sandbox.errors import param_error
@@ -27,7 +27,7 @@ MISSING = "property is missing and it is not optional"
 @dataclass(frozen=True)
 class Param:
     name: str
-    type: str  # integer | string | boolean | number
+    type: str  # integer | string | boolean | number | array (of strings)
     optional: bool = True
     enum: tuple[str, ...] | None = None
     minimum: float | None = None
@@ -98,6 +98,9 @@ def validate(specs: Mapping[str, Param], raw: Mapping[str, Any]) -> dict[str, An
 
 
 def _check(spec: Param, value: Any) -> Any:
+    if spec.type == "array":  # a repeated form key or a JSON list; the items are strings
+        items = value if isinstance(value, list) else [value]
+        return [_check(replace(spec, type="string"), item) for item in items]
     if isinstance(value, list):  # a repeated form key; PVE would want an array type here
         value = value[-1]
     typed = _TYPES[spec.type](value)

@@ -27,6 +27,11 @@ PATH_PARAMS: dict[str, Param] = {
 }
 
 
+# A trailing `{volume}` takes the rest of the path: volume IDs contain `/`
+# (`local:iso/x.iso`) and PVE's content subtree has no fragment delimiter.
+GREEDY = "{volume}"
+
+
 @dataclass(frozen=True)
 class Perm:
     """`Permission check failed (<path>, <privs>)` unless the caller holds the privileges.
@@ -150,10 +155,13 @@ class Router:
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         parts = [p for p in path.split("/") if p]
         for route in self._routes:
-            if route.method != method or len(route.segments) != len(parts):
+            n = len(route.segments)
+            greedy = route.segments[-1:] == (GREEDY,) and len(parts) > n
+            if route.method != method or (len(parts) != n and not greedy):
                 continue
+            mine = [*parts[: n - 1], "/".join(parts[n - 1 :])] if greedy else parts
             values: dict[str, str] = {}
-            for seg, part in zip(route.segments, parts, strict=True):
+            for seg, part in zip(route.segments, mine, strict=True):
                 if seg.startswith("{"):
                     values[seg[1:-1]] = part
                 elif seg != part:

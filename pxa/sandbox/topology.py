@@ -1,7 +1,16 @@
-"""Cluster nodes and the storages every node carries."""
+"""Cluster nodes, and the storages the lab starts with.
+
+`storage(name)` answers from the storage.cfg of the world serving the current
+request, and from the lab's two default storages outside a request. Disk allocation
+and clone targets ask it with no world at hand, as PVE code reads its cluster-wide
+storage.cfg; the app sets the world per request (storage_state.scope).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -37,7 +46,7 @@ class Node:
 @dataclass(frozen=True)
 class Storage:
     storage: str
-    type: str  # dir | lvmthin
+    type: str  # dir | lvmthin | nfs | pbs ...
     content: str
     total: int
     shared: int = 0
@@ -52,8 +61,25 @@ STORAGES: tuple[Storage, ...] = (
 )
 
 
+Lookup = Callable[[str], "Storage | None"]
+_LOOKUP: ContextVar[Lookup | None] = ContextVar("storage_lookup", default=None)
+
+
 def storage(name: str) -> Storage | None:
+    lookup = _LOOKUP.get()
+    if lookup is not None:
+        return lookup(name)
     return next((s for s in STORAGES if s.storage == name), None)
+
+
+@contextmanager
+def storage_lookup(lookup: Lookup) -> Iterator[None]:
+    """Answer `storage()` with `lookup` for the duration (one request, one world)."""
+    token = _LOOKUP.set(lookup)
+    try:
+        yield
+    finally:
+        _LOOKUP.reset(token)
 
 
 def default_nodes(created: float) -> dict[str, Node]:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pxa.sandbox.disks import is_drive, parse_drive, parse_size
+from pxa.sandbox import storage_views
 from pxa.sandbox.guests import Guest
 from pxa.sandbox.stats import guest_stats, unit
-from pxa.sandbox.topology import KERNEL, MACHINE, PVE_VERSION, QEMU_VERSION, STORAGES, GiB, Node
+from pxa.sandbox.topology import KERNEL, MACHINE, PVE_VERSION, QEMU_VERSION, GiB, Node
 
 if TYPE_CHECKING:
     from pxa.sandbox.world import World
-
-THIN_FILL = 0.37  # share of a thin volume's size that is really written
 
 
 def guest_resource(world: World, g: Guest, now: float) -> dict[str, Any]:
@@ -133,9 +131,8 @@ def lxc_status(world: World, g: Guest, now: float) -> dict[str, Any]:
 
 
 def node_usage(world: World, now: float) -> dict[str, dict[str, float]]:
-    """cpu, memory and thin-pool use per node, summed over its guests."""
-    thin = _thin_usage(world)
-    usage = {name: {"cpu": 0.0, "mem": 0.0, "thin": thin.get(name, 0.0)} for name in world.nodes}
+    """cpu and memory use per node, summed over its guests."""
+    usage = {name: {"cpu": 0.0, "mem": 0.0} for name in world.nodes}
     for g in world.guests.values():
         u = usage.get(g.node)
         if u is not None and g.running:
@@ -143,25 +140,6 @@ def node_usage(world: World, now: float) -> dict[str, dict[str, float]]:
             u["cpu"] += float(s["cpu"]) * g.cpus
             u["mem"] += float(s["mem"])
     return usage
-
-
-_thin_cache: dict[str, object] = {"key": None, "value": {}}
-
-
-def _thin_usage(world: World) -> dict[str, float]:
-    """Bytes written to local-lvm per node; depends only on configs, so cached per change."""
-    key = (id(world), world.version)
-    if _thin_cache["key"] != key:
-        used: dict[str, float] = {}
-        for g in world.guests.values():
-            for k, value in g.config.items():
-                if is_drive(k) or k == "rootfs":
-                    drive = parse_drive(str(value))
-                    if drive["file"].startswith("local-lvm:") and "size" in drive:
-                        size = parse_size(drive["size"]) * THIN_FILL
-                        used[g.node] = used.get(g.node, 0.0) + size
-        _thin_cache.update(key=key, value=used)
-    return _thin_cache["value"]  # type: ignore[return-value]
 
 
 def node_stats(world: World, node: Node, now: float, used: dict[str, float]) -> dict[str, Any]:
@@ -193,24 +171,8 @@ def node_resource(world: World, node: Node, now: float, used: dict[str, float]) 
 
 
 def storage_resources(world: World, node: Node, used: dict[str, float]) -> list[dict[str, Any]]:
-    online = world.is_online(node.name)
-    rows = []
-    for s in STORAGES:
-        item: dict[str, Any] = {
-            "id": f"storage/{node.name}/{s.storage}",
-            "type": "storage",
-            "storage": s.storage,
-            "node": node.name,
-            "plugintype": s.type,
-            "shared": s.shared,
-            "content": s.content,
-            "status": "available" if online else "unknown",
-        }
-        if online:
-            disk = used["thin"] if s.type == "lvmthin" else 14 * GiB
-            item.update(disk=int(disk), maxdisk=s.total)
-        rows.append(item)
-    return rows
+    """Storage entries of /cluster/resources for one node, from the storage state."""
+    return storage_views.cluster_rows(world, node.name)
 
 
 def kernel_info() -> dict[str, str]:

@@ -36,8 +36,8 @@ GET_ROUTES = [r for r in ROUTES if r.method == "GET"]
 
 # Keys real servers send that the schema's `returns` leaves out (see pve-notes.md):
 # the snapshot list's `current` entry carries `running` and `digest`; the firewall
-# API adds a `digest` to options and to each rule; task status splits `tokenid` out;
-# `/cluster/tasks` documents only `upid` but returns every task field.
+# API adds a `digest` to options and to each rule (VMs' and vnets'); task status splits
+# `tokenid` out; `/cluster/tasks` documents only `upid` but returns every task field.
 KNOWN_EXTRA: dict[tuple[str, str], set[str]] = {
     ("GET", "/cluster/tasks"): {
         "node",
@@ -55,6 +55,58 @@ KNOWN_EXTRA: dict[tuple[str, str], set[str]] = {
     ("GET", "/nodes/{node}/qemu/{vmid}/firewall/rules"): {"digest"},
     ("GET", "/nodes/{node}/qemu/{vmid}/firewall/rules/{pos}"): {"digest"},
     ("GET", "/nodes/{node}/tasks/{upid}/status"): {"tokenid"},
+    # One interface reads back whole, as the list shows it; the schema names two keys.
+    ("GET", "/nodes/{node}/network/{iface}"): {
+        "method6",
+        "families",
+        "active",
+        "autostart",
+        "exists",
+        "priority",
+        "bridge_ports",
+        "bridge_vlan_aware",
+        "bridge_vids",
+        "cidr",
+        "address",
+        "netmask",
+        "gateway",
+        "comments",
+    },
+    ("GET", "/cluster/sdn/vnets/{vnet}/firewall/options"): {"digest"},
+    ("GET", "/cluster/sdn/vnets/{vnet}/firewall/rules"): {"digest"},
+    ("GET", "/cluster/sdn/vnets/{vnet}/firewall/rules/{pos}"): {"digest"},
+    # storage.cfg entries carry every option of their type; the schema names only `storage`.
+    ("GET", "/storage"): {
+        "type",
+        "content",
+        "digest",
+        "path",
+        "prune-backups",
+        "max-protected-backups",
+        "nodes",
+        "disable",
+        "shared",
+        "vgname",
+        "thinpool",
+        "server",
+        "export",
+        "options",
+        "datastore",
+        "username",
+        "fingerprint",
+        "encryption-key",
+        "namespace",
+    },
+    # content items: the content type and, for backups, the guest type (pve-notes.md §8).
+    ("GET", "/nodes/{node}/storage/{storage}/content"): {"content", "subtype"},
+    # backup jobs are jobs.cfg sections: they carry their section type, `vzdump`.
+    ("GET", "/cluster/backup"): {"type"},
+    ("GET", "/cluster/backup/{id}"): {"type"},
+    # cluster.fw and host.fw: options and rules carry the file's digest, as the VM's do.
+    ("GET", "/cluster/firewall/options"): {"digest"},
+    ("GET", "/cluster/firewall/rules"): {"digest"},
+    ("GET", "/nodes/{node}/firewall/options"): {"digest"},
+    ("GET", "/nodes/{node}/firewall/rules"): {"digest"},
 }
 
 
@@ -138,6 +190,14 @@ def live(
     upid = qemu.snapshot.post(snapname="conformance")
     wait_task(api, upid)
     ids = {"node": vm.node, "vmid": vm.vmid, "snapname": "conformance", "pos": 0, "upid": upid}
+    # The lab's SDN (its `prod` vnet has firewall rules) and every node's vmbr0.
+    ids |= {"zone": "lab", "vnet": "prod", "subnet": "lab-192.168.10.0-24", "iface": "vmbr0"}
+    # The VM's newest backup on PBS (shared, so every node sees it) and the nightly job.
+    backups = api.nodes(vm.node).storage("pbs-main").content.get(vmid=vm.vmid)
+    ids |= {"storage": "pbs-main", "volume": backups[-1]["volid"]}
+    ids |= {"id": api.cluster.backup.get()[0]["id"]}
+    # root's API token.
+    ids |= {"userid": "root@pam", "tokenid": "pxa"}
     yield srv, {"qemu": ids, "lxc": {"node": ct.node, "vmid": ct.vmid}}
     srv.stop()
 
@@ -175,8 +235,21 @@ def test_get_reply_matches_the_schema_returns(
     srv, ids = live
     assert srv.info is not None
     path = _fill(route, ids)
+    # Required query parameters (rrddata's timeframe) get the first value they allow.
+    query = {
+        name: p.enum[0]
+        for name, p in route.params.items()
+        if not p.optional and p.enum and name not in route.placeholders
+    }
+    # ... and the others a value from the ids (extractconfig's `volume`).
+    query |= {
+        name: ids["qemu"][name]
+        for name, p in route.params.items()
+        if not p.optional and not p.enum and name in ids["qemu"] and name not in route.placeholders
+    }
     resp = requests.get(
         f"{srv.info.url}/api2/json{path}",
+        params=query,
         verify=srv.info.ca_cert,
         headers={"Authorization": f"PVEAPIToken={srv.info.token_id}={srv.info.token_secret}"},
     )

@@ -8,6 +8,7 @@ from pxa.sandbox.api.common import qemu
 from pxa.sandbox.catalog import GUEST_OS
 from pxa.sandbox.errors import fail
 from pxa.sandbox.guests import Guest
+from pxa.sandbox.lab_security import EOL_RELEASES
 from pxa.sandbox.netcfg import parse_net
 from pxa.sandbox.routing import Call, Router, perm
 from pxa.sandbox.stats import unit
@@ -136,7 +137,8 @@ def _traffic(g: Guest, n: int) -> dict[str, int]:
 
 def osinfo(call: Call) -> dict[str, Any]:
     g = _agent(call)
-    info = {k: v for k, v in GUEST_OS.get(g.os, GUEST_OS["ubuntu-22.04"]).items() if k != "user"}
+    release = GUEST_OS.get(g.os) or EOL_RELEASES.get(g.os) or GUEST_OS["ubuntu-22.04"]
+    info = {k: v for k, v in release.items() if k != "user"}
     return {"result": {**info, "machine": "x86_64"}}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pxa.sandbox import views, wire
+from pxa.sandbox import sdn_views, views, wire
 from pxa.sandbox.api.common import index
 from pxa.sandbox.errors import param_error
 from pxa.sandbox.params import integer, string
@@ -25,6 +25,7 @@ def register(r: Router) -> None:
             "resources",
             "tasks",
             "backup",
+            "backup-info",
             "ha",
             "status",
             "sdn",
@@ -67,6 +68,7 @@ def resources(call: Call) -> wire.Response:
         kind,
         p.privs,
         tuple(sorted(world.faults.offline_nodes)),
+        tuple(sorted(world.faults.offline_storages)),
     )
     if _cache.key == key:
         return wire.raw_ok(_cache.payload)
@@ -81,6 +83,8 @@ def resources(call: Call) -> wire.Response:
         items += [
             views.node_resource(world, n, call.now, usage[n.name]) for n in world.nodes.values()
         ]
+    if kind in (None, "sdn") and p.can("/sdn", "SDN.Audit"):
+        items += sdn_views.resource_rows(world)
     _cache.key = key
     _cache.payload = json.dumps({"data": items}, separators=(",", ":")).encode()
     return wire.raw_ok(_cache.payload)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pxa.sandbox import views, vmconfig
+from pxa.sandbox import restore, views, vmconfig
 from pxa.sandbox.api.common import qemu, spawn, subdirs
 from pxa.sandbox.errors import fail
 from pxa.sandbox.guests import Guest
@@ -36,7 +36,7 @@ def register(r: Router) -> None:
     r.post(
         "/nodes/{node}/qemu",
         create_vm,
-        params=[*CONFIG_KEYS, *CREATE_EXTRA],
+        params=[*CONFIG_KEYS, *CREATE_EXTRA, *restore.RESTORE_PARAMS],
         perms=[perm("/vms/{vmid}", "VM.Allocate")],
     )
     r.get("/nodes/{node}/qemu/{vmid}", vm_index)
@@ -63,6 +63,8 @@ def vm_index(call: Call) -> list[dict[str, str]]:
 
 
 def create_vm(call: Call) -> str:
+    if call.get("archive"):
+        return restore.restore_vm(call)
     world, vmid = call.world, call.vmid
     existing = world.guests.get(vmid)
     if existing is not None:
