@@ -133,8 +133,9 @@ class JobContext:
                 continue
             for line in lines:
                 text = line.get("t", "")
-                if text and text != "no content":
-                    self.service.log(self.job_id, text, "info", source="pve")
+                if not text or text == "no content":
+                    continue  # PVE's placeholder for an empty log: line 1 is still to come
+                self.service.log(self.job_id, text, _level(text), source="pve")
                 seen = max(seen, int(line.get("n", seen)))
             self.state.setdefault("log_lines", {})[upid] = seen
             if status.get("status") == "stopped":
@@ -153,6 +154,14 @@ class JobContext:
             self.log(f"stopped Proxmox task {upid}", "warning")
         except PxaError as exc:
             self.log(f"could not stop Proxmox task {upid}: {exc}", "error")
+
+
+def _level(text: str) -> str:
+    if text.startswith(("ERROR", "TASK ERROR")) or ": ERROR:" in text:
+        return "error"
+    if text.startswith(("WARN", "TASK WARNINGS")) or "warning" in text.lower():
+        return "warning"
+    return "info"
 
 
 @workflow("pve_task")
