@@ -233,8 +233,14 @@ async def cluster_view(infra: Infra, *, off_node_storages: set[str]) -> ClusterV
         online = row.get("status") == "online"
         version = await _quiet(a.node_version(name)) if online else None
         packages = await _quiet(a.package_versions(name)) if online else None
+        # OldVersion is what is installed; Version is apt's candidate, maybe not yet installed.
         qemu = next(
-            (p.get("Version") for p in packages or [] if p.get("Package") == "pve-qemu-kvm"), None
+            (
+                p.get("OldVersion") or p.get("Version")
+                for p in packages or []
+                if p.get("Package") == "pve-qemu-kvm"
+            ),
+            None,
         )
         node_fw = await _quiet(a.node_firewall(name)) if online else None
         nodes.append(

@@ -106,3 +106,56 @@ async def test_scans_never_contact_a_guest_address(infra: Infra, monkeypatch) ->
 
     monkeypatch.setattr(socket.socket, "connect", guard)
     await scan(infra, scan_type="vulnerability", scan_options={"deep_scan": True})
+
+
+KIND_RULES = {
+    "firewall_off": "PXA-FW-001",
+    "nic_without_firewall": "PXA-FW-002",
+    "policy_in_accept": "PXA-FW-003",
+    "ssh_open_to_world": "PXA-FW-004",
+    "rdp_open_to_world": "PXA-FW-005",
+    "db_open_to_world": "PXA-FW-006",
+    "cloudinit_password": "PXA-AC-001",
+    "no_ssh_keys": "PXA-AC-002",
+    "agent_off": "PXA-HY-001",
+    "prod_without_protection": "PXA-HY-002",
+    "weak_cpu_type": "PXA-HY-004",
+    "old_snapshot": "PXA-BK-005",
+    "eol_os": "PXA-VN-001",
+}
+
+
+async def test_a_compliance_scan_finds_every_seeded_misconfiguration(infra: Infra) -> None:
+    from pxa.sandbox.lab_security import MISCONFIGURATIONS
+
+    result = await scan(infra, scan_type="compliance", scan_options={"deep_scan": True})
+    found = {(f.target_name, f.rule_id) for f in result.findings}
+    missing = [
+        (vm, kind)
+        for vm, kinds in MISCONFIGURATIONS.items()
+        for kind in kinds
+        if (vm, KIND_RULES[kind]) not in found
+    ]
+    assert not missing
+
+
+async def test_the_clean_vms_show_none_of_those_misconfigurations(infra: Infra) -> None:
+    from pxa.sandbox.lab_security import CLEAN_VMS
+
+    result = await scan(infra, scan_type="compliance", scan_options={"deep_scan": True})
+    rules = set(KIND_RULES.values())
+    dirty = [
+        (f.target_name, f.rule_id, f.evidence)
+        for f in result.findings
+        if f.target_name in CLEAN_VMS and f.rule_id in rules
+    ]
+    assert not dirty
+
+
+async def test_node_and_cluster_findings_come_from_the_api(infra: Infra) -> None:
+    result = await scan(infra, scan_type="compliance", scan_options={"include_dependencies": True})
+    by_rule = {(f.rule_id, f.target) for f in result.findings}
+    assert ("PXA-CL-001", "cluster") in by_rule  # the datacenter firewall is off in the lab
+    assert ("PXA-CL-002", "node/pve3") in by_rule
+    assert ("PXA-VN-004", "node/pve3") in by_rule  # pve3's QEMU package lags
+    assert ("PXA-AC-005", "token/root@pam!pxa") in by_rule
