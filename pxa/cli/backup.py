@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pxa.cli.common import add_json, add_wait, console, job_call, show_call
+from pxa.cli.common import add_json, add_wait, console, escape, job_call, show_call
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -184,7 +184,7 @@ def render(b: Any) -> None:
         f"encrypted {b.encrypted}, verification {b.verification or 'unknown'}"
     )
     if b.notes:
-        c.print(f"  notes: {b.notes}")
+        c.print(f"  notes: {escape(b.notes)}")
 
 
 def render_schedules(result: Any) -> None:

@@ -166,8 +166,9 @@ def console() -> Any:
     """A rich Console that never truncates when the output goes to a pipe or a file."""
     from rich.console import Console
 
-    out = Console()
-    return out if out.is_terminal else Console(width=400, soft_wrap=True)
+    # No emoji codes: a MAC such as BC:24:11:ab:... must not turn into a picture.
+    out = Console(emoji=False)
+    return out if out.is_terminal else Console(width=400, soft_wrap=True, emoji=False)
 
 
 def job_call(args: argparse.Namespace, op: str, payload: dict[str, Any]) -> int:
@@ -206,3 +207,10 @@ def show_call(
 
 def drop_none(d: dict[str, Any]) -> dict[str, Any]:
     return {k: drop_none(v) if isinstance(v, dict) else v for k, v in d.items() if v is not None}
+
+
+def escape(text: str) -> str:
+    """Text from the cluster is data: it must never be read as rich markup."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)

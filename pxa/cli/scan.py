@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from pxa.cli.common import add_json, console, dump, err, run, show_call
+from pxa.cli.common import add_json, console, dump, err, escape, run, show_call
 
 if TYPE_CHECKING:
     from pxa.core.context import CallContext
@@ -83,7 +83,7 @@ def render(result: Any) -> None:
             f"[{colour}]{f.severity:<8}[/] {f.rule_id:<12} {f.target_name or f.target}: "
             f"{f.title}{fix}"
         )
-        c.print(f"         [dim]{f.evidence}[/]")
+        c.print(f"         [dim]{escape(f.evidence)}[/]")
     c.print()
     for g in sorted(result.scores, key=lambda g: g.compliance_score):
         v = g.vulnerabilities

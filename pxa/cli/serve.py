@@ -148,14 +148,16 @@ def cmd_set_password(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from pxa.api.app import create_app
+    from pxa.api.oauth import OAuthVerifier
     from pxa.api.server import ApiServer
     from pxa.config import load_settings
 
     settings = load_settings()
+    oauth = OAuthVerifier.from_settings(settings.api)
 
     async def body(infra: Infra, ctx: CallContext) -> int:
         server = ApiServer(
-            create_app(infra),
+            create_app(infra, oauth=oauth),
             host=args.host or settings.api.host,
             port=settings.api.port if args.port is None else args.port,
             tls_cert=settings.api.tls_cert,
@@ -168,6 +170,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(server.note, file=sys.stderr)
         mode = "sandbox" if infra.sandbox else infra.adapter.url
         print(f"pxa API at {url} (docs {url}/docs) on {mode}; Ctrl-C stops it", file=sys.stderr)
+        if oauth is not None:
+            print(f"accepting OAuth tokens from {oauth.issuer}", file=sys.stderr)
         await infra.start_background()
         await server.serve()
         return 0

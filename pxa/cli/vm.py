@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pxa.cli.common import add_json, add_wait, drop_none, dump, job_call, run
+from pxa.cli.common import add_json, add_wait, drop_none, dump, escape, job_call, run
 from pxa.cli.common import console as make_console
 
 if TYPE_CHECKING:
@@ -217,7 +217,7 @@ def render_detail(d: VmDetail) -> None:
         + (f" [magenta]locked ({d.lock})[/]" if d.lock else "")
     )
     if d.description:
-        c.print(f"  {d.description.strip()}")
+        c.print(f"  {escape(d.description.strip())}")
     c.print(f"  environment {d.environment or '-'}; tags {', '.join(d.tags) or '-'}")
     c.print(
         f"  {cfg.cpu_sockets}×{cfg.cpu_cores} cores, {cfg.memory_mb} MiB, os {cfg.os_type or '-'}"
