@@ -10,6 +10,7 @@ from pxa.core.context import CallContext, ConfirmationRequest
 from pxa.core.infra import Infra
 from pxa.errors import Conflict, Invalid, Locked
 from pxa.models.common import Risk
+from pxa.sandbox.server import SandboxServer
 
 CLI = CallContext.of("cli")
 
@@ -208,3 +209,18 @@ async def test_deleting_a_vm_without_keeping_backups_removes_them(infra: Infra) 
         if x.vmid == b.vmid
     ]
     assert all(x.protected for x in left)
+
+
+async def test_a_vzdump_failing_midway_fails_the_job_with_pves_lines(
+    infra: Infra, sandbox: SandboxServer
+) -> None:
+    sandbox.faults.vzdump_fail_rate = 1.0
+    vm_id, _ = await a_vm(infra)
+    accepted = await infra.call("backup.create", {"vm_id": vm_id, "storage": "local"}, CLI)
+    job = await infra.jobs.wait(accepted.job_id, timeout=60)
+    assert job.status.value == "failed"
+    assert "job errors" in (job.error or "")
+    assert any(
+        line.source == "pve" and line.level == "error" and "ERROR" in line.message
+        for line in job.logs
+    )
