@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from pxa import __version__
-from pxa.api import errors
+from pxa.api import errors, idempotency
 from pxa.api.middleware import ApiMiddleware
 from pxa.api.ratelimit import RateLimiter
 from pxa.core.infra import Infra
@@ -33,6 +33,7 @@ def create_app(
     *,
     rate_limits: dict[str, tuple[int, int]] | None = None,
     max_body_bytes: int = 10 * 1024 * 1024,
+    max_upload_bytes: int = 64 * 1024**3,
     oauth: Any = None,
 ) -> FastAPI:
     import importlib
@@ -57,5 +58,8 @@ def create_app(
                 raise
             continue
         app.include_router(module.router, prefix="/v1")
-    app.add_middleware(ApiMiddleware, max_body_bytes=max_body_bytes)
+    app.add_middleware(idempotency.IdempotencyMiddleware, infra=infra)
+    app.add_middleware(
+        ApiMiddleware, max_body_bytes=max_body_bytes, max_upload_bytes=max_upload_bytes
+    )
     return app

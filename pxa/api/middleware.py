@@ -16,9 +16,10 @@ SUPPORTED_VERSIONS = ("v1",)
 
 
 class ApiMiddleware:
-    def __init__(self, app: Any, *, max_body_bytes: int) -> None:
+    def __init__(self, app: Any, *, max_body_bytes: int, max_upload_bytes: int) -> None:
         self.app = app
-        self.max_body = max_body_bytes
+        self.max_json = max_body_bytes
+        self.max_upload = max_upload_bytes
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -39,11 +40,11 @@ class ApiMiddleware:
                 f"API-Version {version!r} is not supported; supported: v1",
             )
             return
+        # Uploads (ISOs, images) are streamed to disk, so they get their own, larger limit.
+        limit = self.max_upload if scope["path"].endswith("/upload") else self.max_json
         length = headers.get("content-length")
-        if length and length.isdigit() and int(length) > self.max_body:
-            await _reject(
-                send, rid, 413, "PAYLOAD_TOO_LARGE", f"request body over {self.max_body} bytes"
-            )
+        if length and length.isdigit() and int(length) > limit:
+            await _reject(send, rid, 413, "PAYLOAD_TOO_LARGE", f"request body over {limit} bytes")
             return
 
         seen = 0
@@ -53,7 +54,7 @@ class ApiMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_body:
+                if seen > limit:
                     raise BodyTooLarge
             return message
 
@@ -68,9 +69,7 @@ class ApiMiddleware:
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except BodyTooLarge:
-            await _reject(
-                send, rid, 413, "PAYLOAD_TOO_LARGE", f"request body over {self.max_body} bytes"
-            )
+            await _reject(send, rid, 413, "PAYLOAD_TOO_LARGE", f"request body over {limit} bytes")
 
 
 class BodyTooLarge(Exception):

@@ -13,8 +13,6 @@ import ipaddress
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel
-
 from pxa.core.catalogue import operation
 from pxa.core.context import CallContext
 from pxa.core.infra import Infra
@@ -27,6 +25,7 @@ from pxa.models.network import (
     FirewallRuleList,
     FirewallRuleRef,
     Network,
+    NetworkChange,
     NetworkCreate,
     NetworkList,
     NetworkQuery,
@@ -37,12 +36,6 @@ from pxa.proxmox import parse
 
 ACTIONS = {"allow": "ACCEPT", "deny": "DROP", "reject": "REJECT"}
 ACTION_NAMES = {v: k for k, v in ACTIONS.items()}
-
-
-class NetworkChange(BaseModel):
-    network: Network | None
-    job_id: str | None = None
-    message: str
 
 
 def _merged(item: dict[str, Any]) -> dict[str, Any]:

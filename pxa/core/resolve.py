@@ -13,7 +13,7 @@ def resolve_guest(guests: dict[str, dict[str, Any]], ref: str) -> dict[str, Any]
     ref = ref.strip()
     if ref in guests:
         return guests[ref]
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():  # '²' is a digit to str.isdigit, not to int()
         for kind in ("qemu", "lxc"):
             gid = guest_id(kind, int(ref))
             if gid in guests:

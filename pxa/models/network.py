@@ -63,6 +63,14 @@ class Network(BaseModel):
     created_at: datetime | None = None
 
 
+class NetworkChange(BaseModel):
+    """What creating, changing or deleting a network returns: it and the SDN apply job."""
+
+    network: Network | None
+    job_id: str | None = None
+    message: str
+
+
 class NetworkList(BaseModel):
     networks: list[Network]
 

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pxa.models.backup import Backup
 from pxa.models.common import Pagination
-from pxa.models.network import Network
 from pxa.models.webhook import Delivery, Webhook
 
 
@@ -37,17 +36,6 @@ class ApiInfo(BaseModel):
     proxmox_url: str | None = None
     scopes: list[str] = Field(default_factory=list)
     operations: int | None = None
-
-
-class NetworkChange(BaseModel):
-    """What creating, changing or deleting a network answers: the network as it now is
-    (None once deleted), the job applying the SDN change when there is one, a message."""
-
-    model_config = ConfigDict(extra="allow")
-
-    network: Network | None = None
-    job_id: str | None = None
-    message: str | None = None
 
 
 class WebhookList(BaseModel):

@@ -140,7 +140,9 @@ async def delete_vm(
 
 @router.post("/{vm_id}/start", status_code=202, response_model=Envelope[JobData])
 async def start_vm(
-    vm_id: str, request: Request, infra: InfraDep,
+    vm_id: str,
+    request: Request,
+    infra: InfraDep,
     ctx: Annotated[CallContext, Depends(Allowed("vm.start"))],
 ) -> Envelope[JobData]:
     return ok(request, JobData(job=await infra.call("vm.start", {"vm_id": vm_id}, ctx)))
@@ -148,7 +150,9 @@ async def start_vm(
 
 @router.post("/{vm_id}/restart", status_code=202, response_model=Envelope[JobData])
 async def restart_vm(
-    vm_id: str, request: Request, infra: InfraDep,
+    vm_id: str,
+    request: Request,
+    infra: InfraDep,
     ctx: Annotated[CallContext, Depends(Allowed("vm.restart"))],
 ) -> Envelope[JobData]:
     return ok(request, JobData(job=await infra.call("vm.restart", {"vm_id": vm_id}, ctx)))

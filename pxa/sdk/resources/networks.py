@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pxa.models.network import FirewallRuleList, Network, NetworkCreate, NetworkList
+from pxa.models.network import FirewallRuleList, Network, NetworkChange, NetworkCreate, NetworkList
 from pxa.models.vm import JobAccepted
-from pxa.sdk.models import NetworkChange
 from pxa.sdk.resources._base import Resource, payload, seg
 
 
