@@ -41,7 +41,19 @@ class ApiMiddleware:
             )
             return
         # Uploads (ISOs, images) are streamed to disk, so they get their own, larger limit.
-        limit = self.max_upload if scope["path"].endswith("/upload") else self.max_json
+        upload = scope["path"].endswith("/upload")
+        limit = self.max_upload if upload else self.max_json
+        if _has_body(scope["method"], headers) and not upload:
+            kind = headers.get("content-type", "").split(";")[0].strip().lower()
+            if kind != "application/json":
+                await _reject(
+                    send,
+                    rid,
+                    415,
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    "send the request body as application/json",
+                )
+                return
         length = headers.get("content-length")
         if length and length.isdigit() and int(length) > limit:
             await _reject(send, rid, 413, "PAYLOAD_TOO_LARGE", f"request body over {limit} bytes")
@@ -70,6 +82,13 @@ class ApiMiddleware:
             await self.app(scope, limited_receive, send_with_headers)
         except BodyTooLarge:
             await _reject(send, rid, 413, "PAYLOAD_TOO_LARGE", f"request body over {limit} bytes")
+
+
+def _has_body(method: str, headers: dict[str, str]) -> bool:
+    if method not in ("POST", "PUT", "PATCH"):
+        return False
+    length = headers.get("content-length")
+    return bool(headers.get("transfer-encoding")) or (length is not None and length != "0")
 
 
 class BodyTooLarge(Exception):

@@ -40,6 +40,15 @@ def _no_empty_path(value: Any) -> Any:
 
 UserPath = Annotated[Path, BeforeValidator(_no_empty_path), AfterValidator(Path.expanduser)]
 
+# Signature algorithms an OAuth issuer's tokens may use: asymmetric only, so that only the
+# issuer can sign. `none` and HS* (a shared secret, or a public key misused as one) never.
+OAUTH_ALGORITHMS = (
+    *("RS256", "RS384", "RS512"),
+    *("PS256", "PS384", "PS512"),
+    *("ES256", "ES384", "ES512"),
+    "EdDSA",
+)
+
 
 class _Section(BaseModel):
     model_config = ConfigDict(
@@ -145,6 +154,56 @@ class ApiSection(_Section):
     """PEM private key of `tls_cert`."""
     allow_remote: bool = False
     """Allow binding a non-loopback address, so other machines can reach the API."""
+    oauth_issuer: str | None = Field(default=None, min_length=1)
+    """OAuth 2.0 issuer (`iss`) whose JWT access tokens are accepted as bearer tokens."""
+    oauth_audience: str | None = Field(default=None, min_length=1)
+    """Audience (`aud`) the issuer puts in tokens meant for pxa; set with `oauth_issuer`."""
+    oauth_jwks_url: str | None = None
+    """The issuer's signing keys (JWKS): https, or http to a loopback address only."""
+    oauth_algorithms: str = "RS256 ES256"
+    """Accepted signature algorithms, space-separated (RS*, PS*, ES*, EdDSA; never none or HS*)."""
+    oauth_scopes_claim: str = Field(default="scope", min_length=1)
+    """Claim with the pxa permissions: a space-separated string or a list (`scp`, `permissions`)."""
+    oauth_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    """Clock skew tolerated when checking a token's `exp`, `nbf` and `iat`."""
+    oauth_jwks_cache_seconds: int = Field(default=300, ge=0)
+    """Seconds fetched keys are reused; an unknown key id refetches sooner (rate-limited)."""
+
+    @field_validator("oauth_jwks_url")
+    @classmethod
+    def _jwks_over_tls(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        match = re.fullmatch(r"(https?)://(\[[^\]]+\]|[^/:?#\s]+)(:\d+)?([/?][^\s]*)?", url)
+        if not match:
+            raise ValueError("expected an https:// URL, e.g. 'https://id.example.com/jwks.json'")
+        if match.group(1) == "http" and not _is_loopback(match.group(2)):
+            # Keys fetched in clear text could be swapped, and with them every token forged.
+            raise ValueError("use https:// (plain http only to a loopback address)")
+        return url
+
+    @field_validator("oauth_algorithms")
+    @classmethod
+    def _asymmetric_algorithms(cls, value: str) -> str:
+        names = [n for n in re.split(r"[\s,]+", value) if n]
+        refused = [n for n in names if n not in OAUTH_ALGORITHMS]
+        if refused or not names:
+            raise ValueError(
+                f"not accepted: {' '.join(refused) or '(none given)'}; choose from "
+                f"{' '.join(OAUTH_ALGORITHMS)} (none and HS* are never accepted)"
+            )
+        return " ".join(dict.fromkeys(names))
+
+    @model_validator(mode="after")
+    def _oauth_needs_issuer_audience_and_keys(self) -> ApiSection:
+        keys = ("oauth_issuer", "oauth_audience", "oauth_jwks_url")
+        given = [k for k in keys if getattr(self, k) is not None]
+        if given and len(given) < len(keys):
+            missing = next(k for k in keys if getattr(self, k) is None)
+            raise CrossFieldError(
+                missing, "api.oauth_issuer, oauth_audience and oauth_jwks_url go together"
+            )
+        return self
 
     @model_validator(mode="after")
     def _remote_needs_consent_and_tls(self) -> ApiSection:

@@ -154,3 +154,25 @@ def test_openapi_docs_and_postman_are_served(http: httpx.Client, anon: httpx.Cli
     postman = http.get("/postman/collection.json").json()
     assert postman["info"]["schema"].endswith("v2.1.0/collection.json")
     assert any(folder["name"] == "vms" for folder in postman["item"])
+
+
+def test_a_body_that_is_not_json_is_415(http: httpx.Client) -> None:
+    r = http.post(
+        "/vms", content=b"name=x", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert r.status_code == 415 and r.json()["error"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
+
+
+def test_an_oversized_body_is_413(http: httpx.Client) -> None:
+    r = http.post(
+        "/vms",
+        content=b"{" + b" " * (11 * 1024 * 1024) + b"}",
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 413 and r.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+def test_deeply_nested_json_is_a_clean_4xx(http: httpx.Client) -> None:
+    body = "[" * 5000 + "]" * 5000
+    r = http.post("/vms", content=body.encode(), headers={"Content-Type": "application/json"})
+    assert 400 <= r.status_code < 500
