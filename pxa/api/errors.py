@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from pxa.api.envelope import ErrorBody, ErrorEnvelope, meta
@@ -78,10 +79,32 @@ def _validation_details(exc: RequestValidationError) -> tuple[str, dict[str, Any
     return message, details
 
 
+def invalid(exc: ValidationError) -> PxaError:
+    """A pydantic error raised while building a core request: a 422 naming the field."""
+    from pxa.errors import Invalid
+
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or None
+    value = first.get("input")
+    plain = isinstance(value, str | int | float | bool)
+    return Invalid(
+        f"{field}: {first['msg']}" if field else first["msg"],
+        field=field,
+        reason=first["type"],
+        provided_value=value if plain and field else None,
+    )
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(PxaError)
     async def pxa_error(request: Request, exc: PxaError) -> JSONResponse:
-        return error_response(request, exc.http_status, exc.code, exc.message, exc.details)
+        headers = {"WWW-Authenticate": 'Bearer realm="pxa"'} if exc.http_status == 401 else None
+        return error_response(request, exc.http_status, exc.code, exc.message, exc.details, headers)
+
+    @app.exception_handler(ValidationError)
+    async def model_error(request: Request, exc: ValidationError) -> JSONResponse:
+        err = invalid(exc)
+        return error_response(request, 422, err.code, err.message, err.details)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:

@@ -33,7 +33,9 @@ def bind(host: str, port: int) -> tuple[socket.socket, str | None]:
     """Bind the port, or a free one next to it; the note says what was chosen instead."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     for candidate in (port, *range(port + 1, port + 20), 0) if port else (0,):
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # IPPROTO_TCP, so asyncio sets TCP_NODELAY on accepted connections: without it
+        # every keep-alive reply waits ~40 ms for a delayed ACK.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, candidate))

@@ -56,7 +56,7 @@ class JobQuery(Model):
     type: str | None = None
     target: str | None = None
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=1_000_000_000)
 
 
 class JobRef(Model):

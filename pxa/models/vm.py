@@ -202,7 +202,7 @@ class VmListQuery(Model):
     sort: Literal["name", "created_at", "status", "vmid", "node", "memory_mb", "cpu_cores"] = "name"
     order: Literal["asc", "desc"] = "asc"
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=1_000_000_000)
     cursor: str | None = Field(
         default=None, description="from a previous page's next_cursor or previous_cursor"
     )

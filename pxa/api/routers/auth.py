@@ -6,22 +6,38 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from pydantic import ValidationError
 
 from pxa.api.deps import Allowed, InfraDep, authenticate, basic_user, ctx_of, limit
 from pxa.api.envelope import Envelope, MessageEnvelope, message, ok
-from pxa.api.errors import ApiError
+from pxa.api.errors import ApiError, invalid
 from pxa.core.context import CallContext
 from pxa.models.token import TokenCreate, TokenCreated, TokenList, TokenRef
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/tokens", status_code=201, response_model=Envelope[TokenCreated])
-async def create_token(
-    body: TokenCreate, request: Request, infra: InfraDep
-) -> Envelope[TokenCreated]:
+@router.post(
+    "/tokens",
+    status_code=201,
+    response_model=Envelope[TokenCreated],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": TokenCreate.model_json_schema(
+                        ref_template="#/components/schemas/{model}"
+                    )
+                }
+            },
+        }
+    },
+)
+async def create_token(request: Request, infra: InfraDep) -> Envelope[TokenCreated]:
     client = request.client.host if request.client else "?"
     limit(request, f"ip:{client}", "auth")
+    # Who is asking comes first: an anonymous caller learns nothing from validation errors.
     creator = basic_user(request, infra)
     if creator is None:
         creator = await authenticate(request, infra)
@@ -32,6 +48,10 @@ async def create_token(
                 "this token lacks token:write",
                 {"required": "token:write"},
             )
+    try:
+        body = TokenCreate.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise invalid(exc) from None
     created = infra.tokens.create(body, creator)
     infra.audit.record(
         actor=f"api:{creator.id}",
@@ -59,7 +79,10 @@ async def revoke_token(
     infra: InfraDep,
     ctx: Annotated[CallContext, Depends(Allowed(scope="token:write", category="auth"))],
 ) -> MessageEnvelope:
-    TokenRef(token_id=token_id)
+    try:
+        TokenRef(token_id=token_id)
+    except ValidationError as exc:
+        raise invalid(exc) from None
     infra.tokens.revoke(token_id)
     infra.audit.record(
         actor=f"api:{ctx_of(ctx).id}",

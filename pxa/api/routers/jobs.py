@@ -28,7 +28,7 @@ async def list_jobs(
     type: str | None = None,
     target: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> Envelope[JobList]:
     args = call_args(status=status, type=type, target=target, limit=limit, offset=offset)
     return ok(request, await infra.call("job.list", args, ctx))

@@ -32,7 +32,6 @@ class InfoData(BaseModel):
     api_versions: list[str]
     sandbox: bool
     read_only: bool
-    proxmox_url: str
     scopes: list[str]
     operations: int
 
@@ -45,13 +44,14 @@ async def health(request: Request, infra: InfraDep) -> Envelope[HealthData]:
         with infra.database.lock:
             infra.database.db.execute("select 1")
         components["database"] = "healthy"
-    except Exception as exc:  # a broken database must show here, not crash the check
-        components["database"], messages["database"] = "unhealthy", str(exc)
+    except Exception:  # a broken database must show here, not crash the check
+        components["database"], messages["database"] = "unhealthy", "database check failed"
     try:
         await infra.adapter.version()
         components["proxmox"] = "healthy"
     except PxaError as exc:
-        components["proxmox"], messages["proxmox"] = "unhealthy", exc.message
+        # The code, not the text: an anonymous probe must not learn internal addresses.
+        components["proxmox"], messages["proxmox"] = "unhealthy", exc.code
     ai = getattr(request.app.state, "ai_status", None)
     components["ai_service"] = ai() if callable(ai) else "not_configured"
     bad = [c for c in ("database", "proxmox") if components[c] != "healthy"]

@@ -68,7 +68,7 @@ async def list_vms(
     search: str | None = None,
     type: Literal["qemu", "lxc"] | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     cursor: str | None = None,
     sort: Literal[
         "name", "created_at", "status", "vmid", "node", "memory_mb", "cpu_cores"
