@@ -500,3 +500,16 @@ def test_cli_show_with_bad_config_exits_1(
     monkeypatch.setenv("PXA_API__PORT", "x")
     assert main(["config", "show"]) == 1
     assert "api.port" in capsys.readouterr().err
+
+
+def test_rate_limits_are_read_as_requests_per_seconds(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[api]\nrate_limits = { read = "5000/3600" }\n')
+    assert load_settings(cfg).api.parsed_rate_limits() == {"read": (5000, 3600)}
+
+
+def test_a_malformed_rate_limit_names_its_key(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[api]\nrate_limits = { read = "lots" }\n')
+    problems = check_config(cfg)
+    assert [p.key for p in problems] == ["api.rate_limits"]

@@ -157,7 +157,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     async def body(infra: Infra, ctx: CallContext) -> int:
         server = ApiServer(
-            create_app(infra, oauth=oauth),
+            create_app(
+                infra,
+                oauth=oauth,
+                rate_limits=settings.api.parsed_rate_limits(),
+                max_body_bytes=settings.api.max_body_mb * 1024 * 1024,
+            ),
             host=args.host or settings.api.host,
             port=settings.api.port if args.port is None else args.port,
             tls_cert=settings.api.tls_cert,

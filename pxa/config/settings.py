@@ -168,6 +168,28 @@ class ApiSection(_Section):
     """Clock skew tolerated when checking a token's `exp`, `nbf` and `iat`."""
     oauth_jwks_cache_seconds: int = Field(default=300, ge=0)
     """Seconds fetched keys are reused; an unknown key id refetches sooner (rate-limited)."""
+    rate_limits: dict[str, str] = Field(default_factory=dict)
+    """Per-token limits by category (auth, vm_ops, read, bulk, ai) as "requests/seconds",
+    e.g. {read = "5000/3600"}; unset categories keep the seed's table."""
+    max_body_mb: int = Field(default=10, ge=1, le=1024)
+    """Largest JSON request body, in MiB (uploads are streamed and have their own limit)."""
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _limits(cls, v: dict[str, str]) -> dict[str, str]:
+        known = ("auth", "vm_ops", "read", "bulk", "ai")
+        for category, text in v.items():
+            if category not in known:
+                raise ValueError(f"unknown category {category!r}; use {', '.join(known)}")
+            count, _, window = text.partition("/")
+            if not (count.isdigit() and window.isdigit() and int(count) > 0 and int(window) > 0):
+                raise ValueError(f'{category}: write requests/seconds, e.g. "1000/3600"')
+        return v
+
+    def parsed_rate_limits(self) -> dict[str, tuple[int, int]]:
+        return {
+            k: (int(v.split("/")[0]), int(v.split("/")[1])) for k, v in self.rate_limits.items()
+        }
 
     @field_validator("oauth_jwks_url")
     @classmethod
