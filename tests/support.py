@@ -110,3 +110,23 @@ def start_api(sandbox: SandboxServer, db_path: Path, **app_options: Any) -> Live
         loop=box["loop"],
         stop=stop,
     )
+
+
+def wait_job(http: Any, job_id: str, timeout: float = 60) -> dict[str, Any]:
+    """Poll GET /v1/jobs/{id} until the job ends; the finished job's data."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = http.get(f"/jobs/{job_id}").json()["data"]["job"]
+        if job["status"] in ("completed", "failed", "cancelled"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish in {timeout}s")
+
+
+def error(response: Any) -> dict[str, Any]:
+    """The error object of a failed /v1 response (asserting it is the seed's envelope)."""
+    body: dict[str, Any] = response.json()
+    assert body["success"] is False
+    return body["error"]  # type: ignore[no-any-return]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
+from support import error, wait_job
 
 
 @pytest.fixture
@@ -29,22 +28,6 @@ def weekly_schedule() -> dict:
         "retention": {"keep_last": 3},
         "comment": "weekly for db-03",
     }
-
-
-def wait_job(http: httpx.Client, job_id: str, timeout: float = 30) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = http.get(f"/jobs/{job_id}").json()["data"]["job"]
-        if job["status"] in ("completed", "failed", "cancelled"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish")
-
-
-def error(r: httpx.Response) -> dict:
-    body = r.json()
-    assert body["success"] is False
-    return body["error"]
 
 
 def a_backup(http: httpx.Client, **query: str) -> dict:

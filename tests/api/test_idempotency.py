@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from support import LiveApi
+from support import LiveApi, wait_job
 
 from pxa.sandbox.server import SandboxServer
 
@@ -25,16 +25,6 @@ def new_vm() -> dict:
 @pytest.fixture
 def scan() -> dict:
     return {"scan_type": "configuration", "targets": ["vm-105"]}
-
-
-def wait_job(http: httpx.Client, job_id: str, timeout: float = 30) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = http.get(f"/jobs/{job_id}").json()["data"]["job"]
-        if job["status"] in ("completed", "failed", "cancelled"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish")
 
 
 def key(value: str) -> dict[str, str]:

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import httpx
-
-
-def error(r: httpx.Response) -> dict:
-    body = r.json()
-    assert body["success"] is False
-    return body["error"]
+from support import error
 
 
 def test_system_metrics_cover_nodes_guests_storage_and_jobs(http: httpx.Client) -> None:

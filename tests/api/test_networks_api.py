@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
+from support import error, wait_job
 
 
 @pytest.fixture
@@ -27,22 +26,6 @@ def development_vlan() -> dict:
 def ssh_rule() -> dict:
     """The rule the seed's network listing shows."""
     return {"action": "allow", "protocol": "tcp", "port": 22, "source": "192.168.0.0/16"}
-
-
-def wait_job(http: httpx.Client, job_id: str, timeout: float = 30) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = http.get(f"/jobs/{job_id}").json()["data"]["job"]
-        if job["status"] in ("completed", "failed", "cancelled"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish")
-
-
-def error(r: httpx.Response) -> dict:
-    body = r.json()
-    assert body["success"] is False
-    return body["error"]
 
 
 def test_list_has_vlans_with_subnets_and_rules_and_node_bridges(http: httpx.Client) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support import LiveApi
+from support import LiveApi, error, wait_job
 
 
 @pytest.fixture
@@ -20,22 +20,6 @@ def nfs_pool() -> dict:
         "export": "/srv/iso",
         "content": ["iso", "vztmpl"],
     }
-
-
-def wait_job(http: httpx.Client, job_id: str, timeout: float = 30) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = http.get(f"/jobs/{job_id}").json()["data"]["job"]
-        if job["status"] in ("completed", "failed", "cancelled"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish")
-
-
-def error(r: httpx.Response) -> dict:
-    body = r.json()
-    assert body["success"] is False
-    return body["error"]
 
 
 def upload(

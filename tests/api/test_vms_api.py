@@ -5,17 +5,7 @@ from __future__ import annotations
 import time
 
 import httpx
-from support import LiveApi
-
-
-def wait_job(http: httpx.Client, job_id: str, timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = http.get(f"/jobs/{job_id}").json()["data"]["job"]
-        if job["status"] in ("completed", "failed", "cancelled"):
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"job {job_id} did not finish")
+from support import LiveApi, wait_job
 
 
 def test_list_has_the_seed_envelope_and_pagination(http: httpx.Client) -> None:
