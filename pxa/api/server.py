@@ -7,6 +7,7 @@ log to the terminal Textual draws on; its logs go to a file.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import ipaddress
 import logging
@@ -94,12 +95,18 @@ class ApiServer:
         )
         self.server = uvicorn.Server(config)
         if self.embedded:
+            # The app owns Ctrl-C: uvicorn must neither install handlers nor capture signals
+            # (0.30+ captures them in capture_signals(), older versions install them).
             self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+            self.server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
         if self.log_file:
-            handler = logging.FileHandler(self.log_file)
             for name in ("uvicorn", "uvicorn.error"):
-                logging.getLogger(name).addHandler(handler)
-                logging.getLogger(name).propagate = False
+                logger = logging.getLogger(name)
+                if not any(
+                    getattr(h, "baseFilename", None) == str(self.log_file) for h in logger.handlers
+                ):
+                    logger.addHandler(logging.FileHandler(self.log_file))
+                logger.propagate = False
         return self.url
 
     async def serve(self) -> None:

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "pxa.cli.serve",
     "pxa.cli.sandbox",
     "pxa.cli.config",
+    "pxa.cli.tui",
 )
 
 

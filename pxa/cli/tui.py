@@ -1,0 +1,67 @@
+"""`pxa tui`: the terminal UI, with the /v1 API served inside it."""
+
+from __future__ import annotations
+
+import argparse
+
+from pxa.cli.common import err
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("tui", help="open the terminal UI (serves the /v1 API too)")
+    p.add_argument(
+        "--read-only",
+        dest="tui_read_only",
+        action="store_true",
+        help="refuse every operation that changes anything",
+    )
+    p.add_argument(
+        "--sandbox-vms",
+        type=int,
+        metavar="N",
+        help="start the sandbox with N VMs (sandbox.vms; a running sandbox keeps its own)",
+    )
+    p.add_argument("--theme", help="colour theme (ui.theme): proxmox-dark, light, nord, ...")
+    p.add_argument("--no-api", action="store_true", help="do not serve the /v1 API")
+    p.set_defaults(func=cmd_tui)
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from pxa.config import load_settings
+    from pxa.errors import ConfigError
+
+    try:
+        settings = load_settings()
+        if args.sandbox_vms is not None:
+            settings.sandbox.vms = args.sandbox_vms
+    except ConfigError as exc:
+        err(exc.message)
+        return 1
+    except ValidationError as exc:
+        err(f"--sandbox-vms: {exc.errors()[0]['msg']}")
+        return 1
+    _log_to_file()
+    from pxa.tui.app import PxaApp
+
+    app = PxaApp(
+        settings,
+        read_only=bool(getattr(args, "read_only", False) or args.tui_read_only),
+        theme=args.theme,
+        api=False if args.no_api else None,
+    )
+    return int(app.run() or 0)
+
+
+def _log_to_file() -> None:
+    """The terminal belongs to Textual: pxa's own logs go to <data dir>/logs/tui.log."""
+    import logging
+
+    from pxa.paths import data_dir, ensure_private_dir
+
+    handler = logging.FileHandler(ensure_private_dir(data_dir() / "logs") / "tui.log")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
