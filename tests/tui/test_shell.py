@@ -38,18 +38,25 @@ async def test_number_keys_switch_panes(make_app) -> None:
         for number, pane in enumerate(PANES, 1):
             await pilot.press(str(number))
             assert app.current_pane.pane_id == pane.pane_id
-            assert app.screen.focused is app.current_pane
+            assert app.screen.focused is app.current_pane.focus_target()
         assert app.query_one("#pane-tabs").active == "tab-monitoring"
 
 
 async def test_a_pane_not_built_yet_says_so_once_connected(make_app) -> None:
+    from pxa.tui.panes.base import Pane
+
+    class DemoPane(Pane):
+        pane_id, title = "demo", "Demo"
+        placeholder = "The Demo pane arrives with its own issue."
+
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot, lambda: "-empty" in app.current_pane.query_one(PaneState).classes)
-        state = app.current_pane.query_one(PaneState)
-        assert str(state.content).startswith("The Storage pane arrives with its own issue.")
+        pane = DemoPane()
+        await app.screen.mount(pane)
+        await settle(pilot, lambda: "-empty" in pane.query_one(PaneState).classes)
+        state = pane.query_one(PaneState)
+        assert str(state.content).startswith("The Demo pane arrives with its own issue.")
 
 
 async def test_the_chat_panel_toggles_and_answers_with_a_placeholder(make_app) -> None:

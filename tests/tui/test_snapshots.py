@@ -15,9 +15,8 @@ import pytest
 from support import make_infra
 
 from pxa.tui.modals import ConfirmDestructive
-from pxa.tui.widgets.state import PaneState
 
-from .helpers import settle, tui_settings
+from .helpers import freeze_clock, pane_settled, settle, tui_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +28,9 @@ def shell(sandbox: Any, tmp_path: Path) -> Callable[..., Any]:
 
         return PxaApp(
             tui_settings(),
-            build=lambda: make_infra(sandbox, tmp_path / "pxa.db", read_only=read_only),
+            build=lambda: freeze_clock(
+                make_infra(sandbox, tmp_path / "pxa.db", read_only=read_only)
+            ),
             api=False,
             themes_dirs=[ROOT / "themes"],
             cursor_blink=False,
@@ -40,7 +41,7 @@ def shell(sandbox: Any, tmp_path: Path) -> Callable[..., Any]:
 
 async def _connected(pilot: Any) -> None:
     app = pilot.app
-    await settle(pilot, lambda: "-empty" in app.current_pane.query_one(PaneState).classes)
+    await settle(pilot, lambda: pane_settled(app.current_pane))
 
 
 class TestShell:
