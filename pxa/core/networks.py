@@ -380,14 +380,7 @@ async def network_create(infra: Infra, req: NetworkCreate, ctx: CallContext) -> 
     risk=Risk.write,
 )
 async def network_update(infra: Infra, req: NetworkUpdate, ctx: CallContext) -> NetworkChange:
-    net = await find_network(infra, req.network_id, with_rules=False)
-    if net.type == "bridge":
-        raise Invalid(
-            "node bridges are read-only in pxa",
-            field="network_id",
-            reason="read_only_bridge",
-            provided_value=req.network_id,
-        )
+    net = await _changeable(infra, req.network_id)
     vnet = net.id.removeprefix("net-")
     merged = NetworkCreate(
         name=req.name or net.name,
@@ -441,14 +434,7 @@ async def network_update(infra: Infra, req: NetworkUpdate, ctx: CallContext) -> 
     risk=Risk.destructive,
 )
 async def network_delete(infra: Infra, ref: NetworkRef, ctx: CallContext) -> NetworkChange:
-    net = await find_network(infra, ref.network_id, with_rules=False)
-    if net.type == "bridge":
-        raise Invalid(
-            "node bridges are read-only in pxa",
-            field="network_id",
-            reason="read_only_bridge",
-            provided_value=ref.network_id,
-        )
+    net = await _changeable(infra, ref.network_id)
     if net.used_by:
         raise Conflict(
             f"network {net.name} is still used by {', '.join(net.used_by)}; move "
@@ -466,6 +452,19 @@ async def network_delete(infra: Infra, ref: NetworkRef, ctx: CallContext) -> Net
 
 
 # ---- firewall rules --------------------------------------------------------------------
+
+
+async def _changeable(infra: Infra, ref: str) -> Network:
+    """An SDN network pxa may change; node bridges are read-only."""
+    net = await find_network(infra, ref, with_rules=False)
+    if net.type == "bridge":
+        raise Invalid(
+            "node bridges are read-only in pxa",
+            field="network_id",
+            reason="read_only_bridge",
+            provided_value=ref,
+        )
+    return net
 
 
 async def _vnet_of(infra: Infra, ref: str) -> tuple[Network, str]:
