@@ -16,7 +16,7 @@ from pxa.core.infra import Infra
 from pxa.models.job import JobQuery, JobStatus
 from pxa.tui.modals import ConfirmDestructive, ConfirmWrite
 from pxa.tui.panes.vms import VmsPane
-from pxa.tui.widgets.vm_forms import VmCreateScreen
+from pxa.tui.widgets.vm_create_form import VmCreateScreen
 
 from .helpers import freeze_clock, notifications, pane_settled, settle, tui_settings
 

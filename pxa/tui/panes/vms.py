@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -27,23 +26,31 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from pxa.errors import PxaError
+from pxa.models.common import Risk
 from pxa.models.vm import Vm
 from pxa.tui.keys import op_binding
 from pxa.tui.messages import CoreReady, InventoryRefreshed, JobCompleted, ScanCompleted
 from pxa.tui.panes.base import Pane
 from pxa.tui.widgets.state import PaneState
-from pxa.tui.widgets.vm_detail import SEVERITIES, VmDetailData, VmDetailPanel
-from pxa.tui.widgets.vm_forms import CreateChoices, SnapshotNameScreen, VmCreateScreen, VmEditScreen
-from pxa.tui.widgets.vm_rows import ENVIRONMENT_FILTERS, SORTABLE, STATUS_FILTERS
+from pxa.tui.widgets.vm_create_form import CreateChoices, VmCreateScreen
+from pxa.tui.widgets.vm_detail import VmDetailData, VmDetailPanel
+from pxa.tui.widgets.vm_forms import SnapshotNameScreen, VmEditScreen
+from pxa.tui.widgets.vm_loaders import ScanCache, load_create_choices, load_detail
+from pxa.tui.widgets.vm_rows import (
+    ENVIRONMENT_FILTERS,
+    SORTABLE,
+    STATUS_FILTERS,
+    cycle,
+    status_line,
+)
 from pxa.tui.widgets.vm_table import VmTable
 
 if TYPE_CHECKING:
     from pxa.core.catalogue import Operation
-    from pxa.models.scan import ScanResult
 
 DETAIL_DELAY = 0.15  # seconds the cursor rests before the detail is fetched
 ENRICH_DELAY = 0.3  # ... and before the IPs of the rows on screen are read
-NARROW = 100  # below this many cells the detail panel hides (d shows it)
+NARROW = 110  # below this many cells inside the pane the detail hides (d shows it)
 
 
 class VmsLoaded(Message):
@@ -116,7 +123,7 @@ class VmsPane(Pane):
         self.detail_toggled = False
         self._detail_timer: Timer | None = None
         self._enrich_timer: Timer | None = None
-        self._scan: ScanResult | None = None
+        self._scans = ScanCache()
         self._detail_due = False
         self._enrich_due = False
         self._enrich_tried: set[str] = set()
@@ -144,7 +151,7 @@ class VmsPane(Pane):
         return not self.loaded or self._detail_due or self._enrich_due
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width < NARROW, "-narrow")
+        self.set_class(self.size.width < NARROW, "-narrow")
         self._place_detail()
 
     def _place_detail(self) -> None:
@@ -206,7 +213,7 @@ class VmsPane(Pane):
                 self._schedule_detail(0)
 
     def on_scan_completed(self, message: ScanCompleted) -> None:
-        self._scan = None
+        self._scans.clear()
         self._schedule_detail(0)
 
     def action_refresh(self) -> None:
@@ -274,44 +281,7 @@ class VmsPane(Pane):
 
     @work(exclusive=True, group="vms-detail")
     async def _load_detail(self, vm_id: str) -> None:
-        data = VmDetailData(vm_id)
-
-        async def read(section: str, name: str, args: dict[str, Any]) -> Any:
-            try:
-                return await self.pxa.run_op(name, args, toast=False)
-            except PxaError as exc:
-                data.errors[section] = exc.message
-                return None
-
-        vm_ref = {"vm_id": vm_id}
-        detail, metrics, backups, jobs, findings = await asyncio.gather(
-            read("detail", "vm.get", vm_ref),
-            read(
-                "metrics",
-                "monitoring.vm_metrics",
-                {**vm_ref, "period": "1h", "metrics": ["cpu", "memory", "network"]},
-            ),
-            read("backups", "backup.list", {**vm_ref, "limit": 3}),
-            read("jobs", "job.list", {"target": vm_id, "limit": 4}),
-            self._findings(vm_id, read),
-        )
-        data.detail, data.metrics, data.findings = detail, metrics, findings
-        data.backups = backups.backups if backups else None
-        data.jobs = jobs.jobs if jobs else None
-        self.post_message(VmDetailLoaded(data))
-
-    async def _findings(self, vm_id: str, read: Any) -> list[Any] | None:
-        """The VM's findings in the latest completed scan (fetched once per scan)."""
-        scans = await read("security", "security.scan.list", {"limit": 5})
-        latest = next((s for s in scans.scans if s.status == "completed"), None) if scans else None
-        if latest is None:
-            return None
-        if self._scan is None or self._scan.scan.id != latest.id:
-            self._scan = await read("security", "security.scan.get", {"scan_id": latest.id})
-        if self._scan is None:
-            return None
-        mine = [f for f in self._scan.findings if f.target == vm_id]
-        return sorted(mine, key=lambda f: SEVERITIES.index(f.severity))
+        self.post_message(VmDetailLoaded(await load_detail(self.pxa, vm_id, self._scans)))
 
     def on_vm_detail_loaded(self, message: VmDetailLoaded) -> None:
         if message.data.vm_id == self.table.cursor_id:
@@ -363,13 +333,13 @@ class VmsPane(Pane):
         self._show_status()
 
     def action_cycle_status(self) -> None:
-        self._query(status=_next(STATUS_FILTERS, self.table.rows.query.status))
+        self._query(status=cycle(STATUS_FILTERS, self.table.rows.query.status))
 
     def action_cycle_environment(self) -> None:
-        self._query(environment=_next(ENVIRONMENT_FILTERS, self.table.rows.query.environment))
+        self._query(environment=cycle(ENVIRONMENT_FILTERS, self.table.rows.query.environment))
 
     def action_cycle_sort(self) -> None:
-        self._query(sort=_next(SORTABLE, self.table.rows.query.sort), descending=False)
+        self._query(sort=cycle(SORTABLE, self.table.rows.query.sort), descending=False)
 
     def action_flip_sort(self) -> None:
         self._query(descending=not self.table.rows.query.descending)
@@ -390,16 +360,8 @@ class VmsPane(Pane):
         self._schedule_enrich()
 
     def _show_status(self) -> None:
-        rows, q = self.table.rows, self.table.rows.query
-        total, shown = len(rows.vms), len(rows.order)
-        parts = [f"{shown} of {total} VMs" if shown != total else f"{total} VMs"]
-        if q.text:
-            parts.append(f"filter {q.text!r}")
-        parts += [value for value in (q.status, q.environment) if value]
-        parts.append(f"sort {q.sort} {'▼' if q.descending else '▲'}")
-        if self.table.marks:
-            parts.append(f"{len(self.table.marks)} marked")
-        self.query_one("#vms-status", Static).update(" · ".join(parts))
+        text = status_line(self.table.rows, len(self.table.marks))
+        self.query_one("#vms-status", Static).update(text)
 
     # --- operations -----------------------------------------------------------------------
     def operation_args(self, op: Operation) -> dict[str, Any] | None:
@@ -411,14 +373,28 @@ class VmsPane(Pane):
         return None if vm is None or others else {"vm_id": vm.id}
 
     def run_palette_operation(self, op: Operation) -> None:
-        forms = {"vm.create": self._open_create, "vm.update": self._open_edit}
-        if op.name in forms:
-            forms[op.name]()
+        """Keys and the palette: forms for create and edit, a name for a snapshot, the
+        marked VMs (or the cursor's) for the rest; a read refreshes what the pane shows."""
+        fields = op.input.model_fields
+        others = [n for n, f in fields.items() if f.is_required() and n != "vm_id"]
+        if op.name == "vm.create":
+            self._open_create()
+        elif op.name == "vm.update":
+            self._open_edit()
         elif op.name == "vm.snapshot.create":
             self._ask_snapshot()
+        elif op.risk is Risk.read and op.area == "vm":
+            self.action_refresh()
+        elif "vm_id" in fields and others:
+            self.notify(
+                f"{op.title} needs {', '.join(others)} too: the VMs pane does not ask for it "
+                "yet (use the pxa command line or the /v1 API)",
+                severity="warning",
+                markup=False,
+            )
         elif op.name == "vm.stop":
             self._run_each(op.name, {"graceful": True})
-        elif self.operation_args(op) is not None and "vm_id" in op.input.model_fields:
+        elif "vm_id" in fields:
             self._run_each(op.name, {})
         else:
             super().run_palette_operation(op)
@@ -471,25 +447,9 @@ class VmsPane(Pane):
 
     @work(exclusive=True, group="vms-forms")
     async def _load_create_choices(self) -> None:
-        infra = self.pxa.infra
-        if infra is None:
-            return
-        networks = await self.pxa.run_op("network.list", {})
-        storage = await self.pxa.run_op("storage.list", {})
-        vms = infra.inventory.vms()
-        templates = [v for v in vms if v.template and v.type == "qemu"]
-        details = await asyncio.gather(
-            *(self.pxa.run_op("vm.get", {"vm_id": t.id}) for t in templates)
-        )
-        nodes = {name: row.get("status") == "online" for name, row in infra.inventory.nodes.items()}
-        choices = CreateChoices.of(
-            vms,
-            nodes,
-            networks.networks if networks else [],
-            storage.storage if storage else [],
-            [d for d in details if d is not None],
-        )
-        self.post_message(CreateChoicesLoaded(choices))
+        choices = await load_create_choices(self.pxa)
+        if choices is not None:
+            self.post_message(CreateChoicesLoaded(choices))
 
     def on_create_choices_loaded(self, message: CreateChoicesLoaded) -> None:
         self.app.push_screen(VmCreateScreen(message.choices), self._form_done)
@@ -504,7 +464,3 @@ class VmsPane(Pane):
             self.notify(f"{name} ({vm_id}) updated", title="vm: update", markup=False)
             self._schedule_detail(0)
         self.reload()
-
-
-def _next(values: tuple[Any, ...], current: Any) -> Any:
-    return values[(values.index(current) + 1) % len(values)] if current in values else values[0]

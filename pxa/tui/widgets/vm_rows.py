@@ -252,3 +252,22 @@ class VmRows:
         if self._positions is None:
             self._positions = {vm_id: i for i, vm_id in enumerate(self.order)}
         return self._positions.get(vm_id)
+
+
+def status_line(rows: VmRows, marked: int) -> str:
+    """The line under the table: counts, filters, sort, marks (no clock: screenshots)."""
+    q = rows.query
+    total, shown = len(rows.vms), len(rows.order)
+    parts = [f"{shown} of {total} VMs" if shown != total else f"{total} VMs"]
+    if q.text:
+        parts.append(f"filter {q.text!r}")
+    parts += [value for value in (q.status, q.environment) if value]
+    parts.append(f"sort {q.sort} {'▼' if q.descending else '▲'}")
+    if marked:
+        parts.append(f"{marked} marked")
+    return " · ".join(parts)
+
+
+def cycle(values: tuple[Any, ...], current: Any) -> Any:
+    """The value after `current` in `values`, round and round."""
+    return values[(values.index(current) + 1) % len(values)] if current in values else values[0]

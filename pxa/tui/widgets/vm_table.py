@@ -216,7 +216,7 @@ class VmTable(ScrollView, can_focus=False):
         return self._layout
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width  # not under the scrollbar
         columns = self._columns(width)
         base = self.rich_style
         if y == 0:

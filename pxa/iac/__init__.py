@@ -1,0 +1,1 @@
+"""Infrastructure as code: the infrastructure spec, Terraform renderers, validation and export."""
