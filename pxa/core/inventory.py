@@ -17,7 +17,13 @@ from pxa.errors import BackendUnavailable, PxaError
 from pxa.events import EventBus
 from pxa.models.vm import Vm
 from pxa.proxmox.adapter import ProxmoxAdapter
-from pxa.proxmox.mapping import config_facts, guest_id, vm_from_resource
+from pxa.proxmox.mapping import (
+    config_facts,
+    guest_id,
+    row_shape,
+    vm_from_resource,
+    with_live_usage,
+)
 from pxa.store.facts import FactsRepo
 
 log = logging.getLogger(__name__)
@@ -45,6 +51,10 @@ class Inventory:
         self.error: PxaError | None = None
         self._lock = asyncio.Lock()
         self._vms: list[Vm] | None = None
+        # Per guest: the shape its Vm was mapped from, and that Vm. A refresh that only
+        # moves usage figures copies them in rather than mapping 10,000 rows afresh.
+        self._mapped: dict[str, tuple[tuple[Any, ...], Vm]] = {}
+        self._stale_facts: set[str] = set()
 
     @property
     def healthy(self) -> bool:
@@ -115,6 +125,7 @@ class Inventory:
 
     def remember(self, gid: str, facts: dict[str, Any]) -> None:
         self.facts[gid] = {**self.facts.get(gid, {}), **facts}
+        self._stale_facts.add(gid)
         self._vms = None
         if self._facts_repo:
             self._facts_repo.save(gid, self.facts[gid])
@@ -122,6 +133,7 @@ class Inventory:
     def forget(self, gid: str) -> None:
         """Drop what was learnt from a config that has changed or a guest that is gone."""
         self.facts.pop(gid, None)
+        self._stale_facts.add(gid)
         self._vms = None
         if self._facts_repo:
             self._facts_repo.drop(gid)
@@ -148,7 +160,18 @@ class Inventory:
 
     def vms(self) -> list[Vm]:
         if self._vms is None:
-            self._vms = [vm_from_resource(r, self.facts.get(g)) for g, r in self.guests.items()]
+            mapped: dict[str, tuple[tuple[Any, ...], Vm]] = {}
+            stale = self._stale_facts
+            for gid, row in self.guests.items():
+                shape = row_shape(row)
+                seen = self._mapped.get(gid)
+                if seen is not None and seen[0] == shape and gid not in stale:
+                    vm = with_live_usage(seen[1], row)
+                else:
+                    vm = vm_from_resource(row, self.facts.get(gid))
+                mapped[gid] = (shape, vm)
+            self._mapped, self._stale_facts = mapped, set()
+            self._vms = [vm for _, vm in mapped.values()]
         return self._vms
 
     def node_online(self, node: str) -> bool | None:

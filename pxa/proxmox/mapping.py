@@ -93,6 +93,43 @@ def vm_from_resource(row: dict[str, Any], known: dict[str, Any] | None = None) -
     )
 
 
+# The fields of a resources row the list model reads, other than live usage: when they
+# are unchanged a refresh only moves usage figures, which are copied in (keep in step
+# with vm_from_resource).
+_SHAPE_FIELDS = (
+    "name",
+    "node",
+    "status",
+    "lock",
+    "tags",
+    "template",
+    "type",
+    "vmid",
+    "maxcpu",
+    "maxmem",
+    "maxdisk",
+    "pool",
+)
+
+
+def row_shape(row: dict[str, Any]) -> tuple[Any, ...]:
+    get = row.get
+    return tuple([get(k) for k in _SHAPE_FIELDS])
+
+
+def with_live_usage(vm: Vm, row: dict[str, Any]) -> Vm:
+    """`vm` with the usage figures of a newer row of the same shape (a new object, so
+    views comparing old and new rows see the change; no revalidation)."""
+    cpu = row.get("cpu")
+    return vm.model_copy(
+        update={
+            "cpu_usage_percent": round(cpu * 100, 1) if cpu is not None else None,
+            "memory_usage_percent": _pct(row.get("mem"), row.get("maxmem")),
+            "uptime_seconds": row.get("uptime") if row.get("status") == "running" else None,
+        }
+    )
+
+
 def disks_from_config(config: dict[str, Any]) -> list[Disk]:
     disks = []
     for key, value in config.items():
