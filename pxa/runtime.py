@@ -19,9 +19,21 @@ if TYPE_CHECKING:
 
 
 def sandbox_state_dir(settings: Settings) -> Path:
+    """Where the sandbox of these settings lives.
+
+    A lab of another size or seed is another world in its own directory: asking for
+    10,000 VMs must not attach to the standard lab already running, nor wipe it.
+    """
     from pxa.sandbox.paths import default_state_dir
 
-    return Path(settings.sandbox.state_dir) if settings.sandbox.state_dir else default_state_dir()
+    s = settings.sandbox
+    if s.state_dir:
+        return Path(s.state_dir)
+    base = default_state_dir()
+    variant = ([f"{s.vms}-vms"] if s.vms is not None else []) + (
+        [f"seed-{s.seed}"] if s.seed != type(s).model_fields["seed"].default else []
+    )
+    return base.with_name("-".join([base.name, *variant])) if variant else base
 
 
 def proxmox_target(settings: Settings) -> PveTarget:

@@ -33,13 +33,17 @@ COMMAND_MODULES = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pxa",
-        description="Proxmox AI infrastructure assistant. With no configuration it runs "
+        description="Proxmox AI infrastructure assistant. With no command it opens the "
+        "terminal UI (piped: prints the cluster summary). With no configuration it runs "
         "against the built-in sandbox cluster.",
     )
     parser.add_argument("--version", action="version", version=f"pxa {__version__}")
     parser.add_argument(
         "--read-only", action="store_true", help="refuse every operation that changes anything"
     )
+    from pxa.cli.tui import add_options
+
+    add_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -57,7 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:
-        # No subcommand: the default front door (the cluster summary until the TUI lands).
+        # No subcommand: the terminal UI on a terminal; piped, the cluster summary.
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from pxa.cli.tui import cmd_tui
+
+            return cmd_tui(args)
         from pxa.cli.cluster import summary
 
         return summary(args)

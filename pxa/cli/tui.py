@@ -15,15 +15,28 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="refuse every operation that changes anything",
     )
-    p.add_argument(
+    add_options(p, default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_tui)
+
+
+def add_options(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """The TUI's options, on `pxa tui` and on bare `pxa` (which opens it on a terminal).
+
+    Under `pxa tui` they default to SUPPRESS so `pxa --theme nord tui` keeps the theme.
+    """
+    parser.add_argument(
         "--sandbox-vms",
         type=int,
         metavar="N",
-        help="start the sandbox with N VMs (sandbox.vms; a running sandbox keeps its own)",
+        default=default,
+        help="a sandbox lab of N VMs (sandbox.vms); each size is a world of its own",
     )
-    p.add_argument("--theme", help="colour theme (ui.theme): proxmox-dark, light, nord, ...")
-    p.add_argument("--no-api", action="store_true", help="do not serve the /v1 API")
-    p.set_defaults(func=cmd_tui)
+    parser.add_argument(
+        "--theme", default=default, help="colour theme (ui.theme): proxmox-dark, light, nord, ..."
+    )
+    parser.add_argument(
+        "--no-api", action="store_true", default=default, help="do not serve the /v1 API"
+    )
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -34,8 +47,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
     try:
         settings = load_settings()
-        if args.sandbox_vms is not None:
-            settings.sandbox.vms = args.sandbox_vms
+        vms = getattr(args, "sandbox_vms", None)
+        if vms is not None:
+            settings.sandbox.vms = vms
     except ConfigError as exc:
         err(exc.message)
         return 1
@@ -47,9 +61,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
     app = PxaApp(
         settings,
-        read_only=bool(getattr(args, "read_only", False) or args.tui_read_only),
-        theme=args.theme,
-        api=False if args.no_api else None,
+        read_only=bool(getattr(args, "read_only", False) or getattr(args, "tui_read_only", False)),
+        theme=getattr(args, "theme", None),
+        api=False if getattr(args, "no_api", False) else None,
     )
     return int(app.run() or 0)
 

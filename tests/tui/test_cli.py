@@ -57,3 +57,27 @@ def test_an_impossible_vm_count_is_one_error_line(
     assert main(["tui", "--sandbox-vms", "0"]) == 1
     assert capsys.readouterr().err.startswith("error: --sandbox-vms: ")
     assert launched == []
+
+
+def test_bare_pxa_on_a_terminal_opens_the_tui_with_its_options(
+    launched: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    assert main(["--sandbox-vms", "40", "--theme", "light"]) == 0
+    (app,) = launched
+    assert app.settings.sandbox.vms == 40 and app._wanted_theme == "light"
+
+
+def test_bare_pxa_piped_prints_the_summary_instead(
+    launched: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summaries: list[Any] = []
+    monkeypatch.setattr("pxa.cli.cluster.summary", lambda args: summaries.append(args) or 0)
+    assert main([]) == 0
+    assert launched == [] and len(summaries) == 1
+
+
+def test_options_before_the_tui_command_are_kept(launched: list[Any]) -> None:
+    assert main(["--theme", "nord", "tui", "--no-api"]) == 0
+    assert launched[0]._wanted_theme == "nord" and not launched[0].api_wanted
