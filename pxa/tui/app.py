@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Tab, Tabs
 
+from pxa.errors import ConfigError
 from pxa.tui.commands import OperationsProvider, ThemesProvider, app_commands
 from pxa.tui.core import CoreRunner
 from pxa.tui.help import HelpScreen, binding_rows
@@ -208,7 +209,16 @@ class PxaApp(OperationsMixin, App[int]):
         self.push_screen(CommandPalette(providers=[ThemesProvider], placeholder="Search themes…"))
 
     def set_theme(self, name: str) -> None:
+        """The palette's choice: applied now and kept in config.toml for the next start."""
+        from pxa.config.write import set_value
+
         self.theme = name
+        try:
+            saved = set_value("ui.theme", name)
+        except ConfigError as exc:
+            self.notify(f"Theme {name} is used but not saved: {exc.message}", severity="warning")
+        else:
+            self.notify(f"Theme {name} saved in {saved}", timeout=3)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         return app_commands(self)

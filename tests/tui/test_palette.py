@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from textual.command import CommandList, CommandPalette
 
+from pxa.config import load_settings
+
 from .helpers import settle
 
 SIZE = (120, 40)
@@ -86,3 +88,4 @@ async def test_theme_switch_from_the_palette(make_app) -> None:
         await pilot.pause()
         assert app.theme == "nord"
         assert app.get_css_variables()["status-running"] == "#A3BE8C"
+    assert load_settings().ui.theme == "nord"  # kept for the next start
