@@ -261,7 +261,7 @@ class UiSection(_Section):
 class AiSection(_Section):
     """The chat assistant (Claude). Its API key is a secret: `anthropic.api_key`."""
 
-    model: str = Field(default="claude-sonnet-4-5", min_length=1)
+    model: str = Field(default="claude-sonnet-5-5", min_length=1)
     """Claude model to use."""
     base_url: str | None = None
     """Base URL of the Messages API, for a proxy or gateway. Unset: Anthropic's."""

@@ -183,6 +183,28 @@ SCHEMA: dict[str, tuple[dict[str, type], str]] = {
         },
         "id",
     ),
+    "chat_sessions": (
+        {
+            "id": str,
+            "title": str,
+            "model": str,
+            "created_at": str,
+            "updated_at": str,
+            "usage": str,
+            "cost_usd": float,
+        },
+        "id",
+    ),
+    "chat_messages": (
+        {
+            "id": int,
+            "session_id": str,
+            "role": str,
+            "content": str,
+            "created_at": str,
+        },
+        "id",
+    ),
 }
 
 INDEXES = (
@@ -196,6 +218,7 @@ INDEXES = (
     ("webhook_deliveries", ["status", "due_at"]),
     ("webhook_deliveries", ["webhook_id", "created_at"]),
     ("webhook_attempts", ["delivery_id"]),
+    ("chat_messages", ["session_id"]),
 )
 
 

@@ -1,0 +1,147 @@
+"""Running a tool call: through `Infra.call` as actor `chat`, so the gate decides.
+
+Reads run at once; a write waits for the person's confirmation and a destructive call for
+the resource's name, through the front door's confirmer; read-only mode refuses both. The
+core writes the audit row of every non-read call (refused ones too); reads are audited
+here with the same actor, so every tool call of a session is in the audit log.
+
+Cancelling a turn while a confirmed call runs in the core waits for that call to finish
+(it is shielded), so nothing is left half-done or half-audited; a call still waiting for
+its confirmation is abandoned and audited as cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from pxa.ai.compact import tool_result
+from pxa.core.context import CallContext, ConfirmationRequest, Confirmer
+from pxa.errors import ConfirmationRefused, PxaError, ReadOnly
+from pxa.models.common import Actor, Risk
+
+if TYPE_CHECKING:
+    from pxa.core.catalogue import Operation
+    from pxa.core.infra import Infra
+
+
+@dataclass(frozen=True)
+class ToolOutcome:
+    content: str  # what the model reads
+    summary: str  # one line for the transcript
+    is_error: bool = False
+    refused: bool = False
+    result: BaseModel | None = None
+
+
+class ToolExecutor:
+    def __init__(self, infra: Infra, session_id: str, confirm: Confirmer | None) -> None:
+        self.infra = infra
+        self.session_id = session_id
+        self.confirm = confirm
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(kind="chat", id=self.session_id)
+
+    async def run(self, op: Operation, arguments: dict[str, Any]) -> ToolOutcome:
+        risk = _risk(op, arguments)
+        state = {"confirmed": False}
+
+        async def confirm(request: ConfirmationRequest) -> bool | str:
+            assert self.confirm is not None
+            answer = await self.confirm(request)
+            state["confirmed"] = True
+            return answer
+
+        ctx = CallContext(actor=self.actor, confirm=confirm if self.confirm else None)
+        call = asyncio.ensure_future(self.infra.call(op.name, arguments, ctx))
+        try:
+            result = await asyncio.shield(call)
+        except asyncio.CancelledError:
+            if state["confirmed"] and not call.done():
+                await asyncio.wait([call])  # let the core finish and audit what it started
+            elif not call.done():
+                call.cancel()
+                if risk is not Risk.read:
+                    self._audit(op, arguments, "cancelled", "the turn was cancelled")
+            raise
+        except ConfirmationRefused as exc:
+            return ToolOutcome(
+                content=f"REFUSED: {exc.message}. Nothing was changed. Do not retry this "
+                "call unless the person asks for it again.",
+                summary=f"refused: {exc.message}",
+                is_error=True,
+                refused=True,
+            )
+        except ReadOnly as exc:
+            return ToolOutcome(
+                content=f"REFUSED: {exc.message}. pxa is in read-only mode: only reads run.",
+                summary=f"refused: {exc.message}",
+                is_error=True,
+                refused=True,
+            )
+        except PxaError as exc:
+            if risk is Risk.read:  # the core audits the others
+                self._audit(op, arguments, "error", exc.message)
+            return ToolOutcome(
+                content=f"ERROR ({exc.code}): {exc.message}",
+                summary=f"error: {exc.message}",
+                is_error=True,
+            )
+        if risk is Risk.read:
+            self._audit(op, arguments, "ok", None)
+        return ToolOutcome(
+            content=tool_result(op.name, result.model_dump(mode="json", exclude_none=True)),
+            summary=brief(result),
+            result=result,
+        )
+
+    def _audit(
+        self, op: Operation, arguments: dict[str, Any], result: str, error: str | None
+    ) -> None:
+        target = next(
+            (
+                v
+                for k in ("vm_id", "job_id", "network_id", "storage_id", "backup_id", "scan_id")
+                if isinstance(v := arguments.get(k), str)
+            ),
+            None,
+        )
+        self.infra.audit.record(
+            actor=str(self.actor),
+            operation=op.name,
+            target=target,
+            arguments=arguments,
+            result=result,
+            error=error,
+        )
+
+
+def _risk(op: Operation, arguments: dict[str, Any]) -> Risk:
+    """The call's risk; arguments the model got wrong fall back to the operation's own."""
+    try:
+        return op.risk_of(op.input.model_validate(arguments))
+    except Exception:
+        return op.risk
+
+
+def brief(result: BaseModel) -> str:
+    """One line about a result: a job started, a count of items, or the object's name."""
+    job_id = getattr(result, "job_id", None)
+    if isinstance(job_id, str):
+        message = getattr(result, "message", None)
+        return f"job {job_id} started" + (f": {message}" if message else "")
+    for name, value in result:
+        if isinstance(value, list):
+            total = getattr(getattr(result, "pagination", None), "total", None)
+            total = total if total is not None else getattr(result, "total", None)
+            shown = f"{len(value)} {name}"
+            return shown + (
+                f" of {total}" if isinstance(total, int) and total != len(value) else ""
+            )
+    label = getattr(result, "name", None) or getattr(result, "id", None)
+    return f"ok: {label}" if label else "ok"
