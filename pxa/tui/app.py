@@ -159,6 +159,7 @@ class PxaApp(OperationsMixin, App[int]):
 
     # --- core messages the shell itself handles -------------------------------------------
     def on_core_ready(self, message: CoreReady) -> None:
+        self.screen.refresh_bindings()  # the core may be read-only for its own reasons
         self.load_summary()
 
     def on_backend_health_changed(self, message: BackendHealthChanged) -> None:

@@ -29,7 +29,7 @@ from pxa.errors import PxaError
 from pxa.models.common import Risk
 from pxa.models.vm import Vm
 from pxa.tui.keys import op_binding
-from pxa.tui.messages import CoreReady, InventoryRefreshed, JobCompleted, ScanCompleted
+from pxa.tui.messages import InventoryRefreshed, JobCompleted, ScanCompleted
 from pxa.tui.panes.base import Pane
 from pxa.tui.widgets.state import PaneState
 from pxa.tui.widgets.vm_create_form import CreateChoices, VmCreateScreen
@@ -195,9 +195,6 @@ class VmsPane(Pane):
             self.notify(message.message, title="VMs", severity="error", markup=False)
         else:
             self.query_one(PaneState).error(message.message)
-
-    def on_core_ready(self, message: CoreReady) -> None:
-        self.refresh_bindings()  # read-only is known now: the footer hides the write keys
 
     def on_inventory_refreshed(self, message: InventoryRefreshed) -> None:
         self._enrich_tried.clear()
