@@ -100,9 +100,12 @@ class ClaudeAgent:
                 )
                 conv.close_open_turn(f"stopped after {self.max_steps} steps")
         except asyncio.CancelledError:
-            if partial:
-                conv.append("assistant", [{"type": "text", "text": "".join(partial)}])
-            conv.close_open_turn("cancelled by the person")
+            note = "cancelled by the person"
+            if partial:  # the words streamed so far stay in the conversation
+                said = {"type": "text", "text": "".join(partial)}
+                conv.append("assistant", [said, {"type": "text", "text": f"[{note}]"}])
+            else:
+                conv.close_open_turn(note)
             emit(Notice("Cancelled: nothing more will run for this request.", "warning"))
             emit(self._finished(usage, cancelled=True))
             raise

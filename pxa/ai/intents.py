@@ -184,7 +184,8 @@ def _summary(said: str, low: str) -> Intent | None:
 
 
 def _list_vms(said: str, low: str) -> Intent | None:
-    if not re.search(r"\b(vms?|virtual machines?|guests?|containers?|servers?)\b", low):
+    nouns = {"vm", "vms", "machines", "guests", "containers", "servers", "instances"}
+    if not nouns & set(low.split()):
         return None
     if not re.match(r"^(list|show|which|what|find|get|display)\b", low):
         return None
@@ -213,7 +214,8 @@ def _show_vm(said: str, low: str) -> Intent | None:
         said,
         re.IGNORECASE,
     )
-    if m is None or m.group("name").lower() in FILLER:
+    word = m.group("name").lower() if m else ""
+    if m is None or word in FILLER or word in STATUSES or word in ENVIRONMENTS:
         return None
     return Intent("vm.get", {"vm_id": m.group("name")})
 
@@ -226,7 +228,7 @@ def _slug(text: str) -> str:
     return slug[:40]
 
 
-RULES = (_terraform, _snapshot, _backup, _power, _jobs, _scan, _summary, _list_vms, _show_vm)
+RULES = (_terraform, _snapshot, _backup, _power, _jobs, _scan, _summary, _show_vm, _list_vms)
 
 EXAMPLES = (
     "list running production vms",

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from pxa.core.infra import Infra
 
 OFFLINE = f"offline: no Anthropic key — {KEY_HELP} to chat with Claude"
-SHOW_ROWS = 15
+SHOW_ROWS = 25
 
 
 class OfflineAgent:
