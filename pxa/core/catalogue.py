@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from pxa.core.infra import Infra
 
 Handler = Callable[["Infra", Any, "CallContext"], Awaitable[BaseModel]]
+# Checks that need the cluster, run before the gate so a person is not asked to confirm a
+# call that would fail anyway; what it returns reaches the handler as `ctx.prepared`.
+Prepare = Callable[["Infra", Any], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Operation:
     handler: Handler
     # Risk that depends on the arguments (a hard stop is destructive, a graceful one is not).
     risk_for: Callable[[Any], Risk] | None = None
+    prepare: Prepare | None = None
 
     @property
     def tool_name(self) -> str:
@@ -63,6 +67,7 @@ def operation(
     scope: str,
     risk: Risk,
     risk_for: Callable[[Any], Risk] | None = None,
+    prepare: Prepare | None = None,
 ) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         if name in CATALOGUE:
@@ -76,6 +81,7 @@ def operation(
             risk=risk,
             handler=handler,
             risk_for=risk_for,
+            prepare=prepare,
         )
         return handler
 

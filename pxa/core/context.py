@@ -41,6 +41,7 @@ class CallContext:
     actor: Actor
     confirm: Confirmer | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    prepared: Any = None  # what the operation's `prepare` found, for its handler
 
     @classmethod
     def of(cls, kind: str, id: str | None = None, confirm: Confirmer | None = None) -> CallContext:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from typing import Any
 
@@ -94,6 +95,8 @@ class Infra:
             resource_name=resource_name,
         )
         try:
+            if op.prepare is not None:
+                ctx = dataclasses.replace(ctx, prepared=await op.prepare(self, payload))
             await self.gate.check(op, risk, request, ctx)
             result = await op.handler(self, payload, ctx)
         except PxaError as exc:

@@ -23,15 +23,8 @@ SSH_KEY_PREFIXES = ("ssh-", "ecdsa-", "sk-ssh-", "sk-ecdsa-")
 ROOT_DISKS = ("scsi0", "virtio0", "sata0", "ide0")
 
 
-@operation(
-    "vm.create",
-    summary="Create a VM from a template (clone, configure, resize, firewall, start)",
-    input=VmCreate,
-    output=VmCreated,
-    scope="vm:write",
-    risk=Risk.write,
-)
-async def vm_create(infra: Infra, req: VmCreate, ctx: CallContext) -> VmCreated:
+async def plan_create(infra: Infra, req: VmCreate) -> dict[str, Any]:
+    """Every check against the cluster, and the workflow's parameters if all pass."""
     await infra.inventory.ensure_fresh(0)
     guests = infra.inventory.guests
     template = _find_template(guests, req.template)
@@ -118,6 +111,22 @@ async def vm_create(infra: Infra, req: VmCreate, ctx: CallContext) -> VmCreated:
         "firewall": req.security.enable_firewall,
         "start": req.start,
     }
+    return params
+
+
+@operation(
+    "vm.create",
+    summary="Create a VM from a template (clone, configure, resize, firewall, start)",
+    input=VmCreate,
+    output=VmCreated,
+    scope="vm:write",
+    risk=Risk.write,
+    prepare=plan_create,
+)
+async def vm_create(infra: Infra, req: VmCreate, ctx: CallContext) -> VmCreated:
+    params: dict[str, Any] = ctx.prepared
+    vmid = params["vmid"]
+    gid = mapping.guest_id("qemu", vmid)
     job_id = infra.jobs.create(
         "vm_creation",
         workflow="vm_create",

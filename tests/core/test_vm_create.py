@@ -176,3 +176,29 @@ async def test_encrypt_disk_is_refused_with_what_to_do_instead(infra: Infra) -> 
     with pytest.raises(Invalid, match="encrypted storage") as err:
         await infra.call("vm.create", body, CLI)
     assert err.value.field == "security.encrypt_disk"
+
+
+async def test_a_create_that_would_fail_is_refused_before_anyone_is_asked(infra: Infra) -> None:
+    asked: list[object] = []
+
+    async def confirm(request: object) -> bool:
+        asked.append(request)
+        return True
+
+    with pytest.raises(Conflict):
+        await infra.call(
+            "vm.create", request("web-server-01"), CallContext.of("tui", confirm=confirm)
+        )
+    assert asked == []
+
+
+async def test_a_create_that_can_run_is_confirmed_once_then_started(infra: Infra) -> None:
+    asked: list[object] = []
+
+    async def confirm(request: object) -> bool:
+        asked.append(request)
+        return True
+
+    created = await infra.call("vm.create", request(), CallContext.of("tui", confirm=confirm))
+    assert len(asked) == 1
+    await infra.jobs.wait(created.creation_job_id, timeout=60)
