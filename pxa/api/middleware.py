@@ -70,6 +70,25 @@ class ApiMiddleware:
                     raise BodyTooLarge
             return message
 
+        app_receive = limited_receive
+        if not upload and _has_body(scope["method"], headers):
+            # A JSON body (bounded by the limit) is read whole and checked before any route
+            # sees it: over the limit without a Content-Length is a 413 here, not the
+            # route's "error parsing the body"; text that is not UTF-8, or strings holding
+            # a lone surrogate (which cannot be stored, sent on or echoed), are a 400.
+            try:
+                body, tail = await _read_body(limited_receive)
+            except BodyTooLarge:
+                await _reject(
+                    send, rid, 413, "PAYLOAD_TOO_LARGE", f"request body over {limit} bytes"
+                )
+                return
+            problem = _text_problem(body)
+            if problem:
+                await _reject(send, rid, 400, "BAD_REQUEST", problem)
+                return
+            app_receive = _replay(body, tail, receive)
+
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
                 extra = [(b"x-request-id", rid.encode()), (b"api-version", b"v1")]
@@ -79,7 +98,7 @@ class ApiMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, send_with_headers)
+            await self.app(scope, app_receive, send_with_headers)
         except BodyTooLarge:
             await _reject(send, rid, 413, "PAYLOAD_TOO_LARGE", f"request body over {limit} bytes")
 
@@ -93,6 +112,52 @@ def _has_body(method: str, headers: dict[str, str]) -> bool:
 
 class BodyTooLarge(Exception):
     pass
+
+
+async def _read_body(receive: Any) -> tuple[bytes, dict[str, Any] | None]:
+    """The whole body, and a message that ended the read early (a disconnect), if any."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), message
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks), None
+
+
+def _replay(body: bytes, tail: dict[str, Any] | None, receive: Any) -> Any:
+    sent = False
+
+    async def replayed() -> Any:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return tail or {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
+
+
+# A \uD800-\uDFFF escape: only then can parsed JSON hold a surrogate (raw bytes of one
+# are not UTF-8, which the strict decode below refuses).
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _text_problem(body: bytes) -> str | None:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"the request body is not valid UTF-8 (byte {exc.start})"
+    if SURROGATE_ESCAPE.search(text):
+        try:
+            # Paired escapes make one character and encode fine; a lone one cannot.
+            json.dumps(json.loads(text), ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return "the request body holds a lone UTF-16 surrogate (\\uD800-\\uDFFF)"
+        except (ValueError, RecursionError):
+            pass  # not JSON at all: the route says so
+    return None
 
 
 async def _reject(send: Any, rid: str, status: int, code: str, message: str) -> None:
