@@ -105,7 +105,9 @@ class ApiServer:
                 if not any(
                     getattr(h, "baseFilename", None) == str(self.log_file) for h in logger.handlers
                 ):
-                    logger.addHandler(logging.FileHandler(self.log_file))
+                    from pxa.paths import private_file
+
+                    logger.addHandler(logging.FileHandler(private_file(self.log_file)))
                 logger.propagate = False
         return self.url
 

@@ -97,10 +97,10 @@ def dump(model: BaseModel | list[Any] | dict[str, Any]) -> None:
 
 def spawn_job_runner(job_id: str) -> None:
     """Hand a job to a detached `pxa job resume` so it finishes after this command exits."""
-    from pxa.paths import data_dir, ensure_private_dir
+    from pxa.paths import data_dir, ensure_private_dir, private_file
 
     logdir = ensure_private_dir(data_dir() / "logs")
-    with open(logdir / "jobs.log", "ab") as out:
+    with open(private_file(logdir / "jobs.log"), "ab") as out:
         subprocess.Popen(
             [sys.executable, "-m", "pxa", "job", "resume", job_id],
             stdin=subprocess.DEVNULL,

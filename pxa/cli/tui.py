@@ -72,9 +72,9 @@ def _log_to_file() -> None:
     """The terminal belongs to Textual: pxa's own logs go to <data dir>/logs/tui.log."""
     import logging
 
-    from pxa.paths import data_dir, ensure_private_dir
+    from pxa.paths import data_dir, ensure_private_dir, private_file
 
-    handler = logging.FileHandler(ensure_private_dir(data_dir() / "logs") / "tui.log")
+    handler = logging.FileHandler(private_file(ensure_private_dir(data_dir() / "logs") / "tui.log"))
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
