@@ -42,6 +42,7 @@ class ToolExecutor:
         self.infra = infra
         self.session_id = session_id
         self.confirm = confirm
+        self.started_jobs: list[str] = []  # jobs this session's calls started, oldest first
 
     @property
     def actor(self) -> Actor:
@@ -94,6 +95,9 @@ class ToolExecutor:
             )
         if risk is Risk.read:
             self._audit(op, arguments, "ok", None)
+        job_id = getattr(result, "job_id", None) or getattr(result, "creation_job_id", None)
+        if isinstance(job_id, str) and risk is not Risk.read:
+            self.started_jobs.append(job_id)
         return ToolOutcome(
             content=tool_result(op.name, result.model_dump(mode="json", exclude_none=True)),
             summary=brief(result),

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "pxa.cli.sandbox",
     "pxa.cli.config",
     "pxa.cli.tui",
+    "pxa.cli.ask",
 )
 
 
