@@ -99,6 +99,7 @@ def load_all() -> dict[str, Operation]:
         networks,
         security,
         storage,
+        terraform,
         vm_create,
         vm_delete,
         vm_hardening,

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -33,6 +33,9 @@ from pxa.store.facts import FactsRepo
 from pxa.store.jobs import JobRepo
 from pxa.store.meta import MetaRepo
 from pxa.webhooks import WebhookService
+
+if TYPE_CHECKING:
+    from pxa.core.terraform import SpecDrafter
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,8 @@ class Infra:
         self.refresh_seconds = refresh_seconds
         self.catalogue = load_all()
         self.webhooks = WebhookService(database, self.bus, audit=self.audit)
+        # Claude drafting infrastructure specs (pxa.ai); None: the offline parser does it.
+        self.spec_drafter: SpecDrafter | None = None
         self._stop = asyncio.Event()
         self._background: list[asyncio.Task[Any]] = []
 

@@ -149,10 +149,12 @@ def vm_blocks(vm: VmSpec, spec: InfraSpec) -> list[Block]:
                 Block("rule")
                 .set("type", rule.direction)
                 .set("action", rule.action)
+                .set("macro", rule.macro)
                 .set("proto", rule.protocol)
                 .set("dport", rule.port)
                 .set("source", _source(rule.source, spec))
                 .set("comment", rule.comment)
+                .set("enabled", None if rule.enabled else False)
             )
         out.append(rules)
     return out

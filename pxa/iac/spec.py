@@ -28,11 +28,13 @@ class FirewallRuleSpec(_Spec):
     action: Literal["ACCEPT", "DROP", "REJECT"] = "ACCEPT"
     protocol: Literal["tcp", "udp", "icmp"] | None = "tcp"
     port: str | None = Field(default=None, description='destination port(s): "22", "80,443"')
+    macro: str | None = Field(default=None, description='a PVE macro such as "HTTPS" or "SSH"')
     source: str | None = Field(
         default=None,
         description='a CIDR, an IP, "admin" (the admin network), or null for anywhere',
     )
     comment: str | None = None
+    enabled: bool = True
 
     @field_validator("port")
     @classmethod
@@ -41,19 +43,25 @@ class FirewallRuleSpec(_Spec):
             return None
         for part in value.split(","):
             for bound in part.split(":"):
-                if not bound.isdigit() or not 0 < int(bound) < 65536:
+                named = re.fullmatch(r"[a-z][a-z0-9-]*", bound)  # /etc/services names
+                if not named and not (bound.isdigit() and 0 < int(bound) < 65536):
                     raise ValueError(f"{value!r} is not a port list such as 22 or 80,443")
         return value
 
     @field_validator("source")
     @classmethod
     def _source(cls, value: str | None) -> str | None:
-        if value in (None, ADMIN_SOURCE) or value.startswith("+"):  # "+ipset" names a PVE set
+        if value is None or value == ADMIN_SOURCE:
             return value
-        try:
-            ipaddress.ip_network(value, strict=False)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a CIDR, an address, 'admin' or +ipset") from None
+        for part in value.split(","):
+            if re.fullmatch(r"\+?[A-Za-z][A-Za-z0-9_/-]*", part):  # an ipset (+set) or alias
+                continue
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is not a CIDR, an address, 'admin', an alias or +ipset"
+                ) from None
         return value
 
 
@@ -200,6 +208,42 @@ class InfraSpec(_Spec):
         if len(ids) != len(set(ids)):
             raise ValueError("VM ids must be unique")
         return self
+
+
+def load_spec(data: object, *, prefix: str = "spec") -> InfraSpec:
+    """Validate a draft (from the parser or the model) into a spec.
+
+    Invalid names the first field that is wrong, as `spec.vms[0].memory_mb`.
+    """
+    from pydantic import ValidationError
+
+    from pxa.errors import Invalid
+
+    try:
+        return InfraSpec.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        field = field_path(prefix, first["loc"])
+        raise Invalid(
+            f"{field}: {first['msg']}",
+            field=field,
+            reason=first["type"],
+            provided_value=first.get("input") if not isinstance(first.get("input"), dict) else None,
+            details={
+                "errors": [
+                    {"field": field_path(prefix, e["loc"]), "message": e["msg"]} for e in errors
+                ]
+            },
+        ) from None
+
+
+def field_path(prefix: str, loc: tuple[object, ...]) -> str:
+    """("vms", 0, "cores") → spec.vms[0].cores"""
+    text = prefix
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
 
 
 def resource_name(vm_name: str) -> str:
