@@ -116,15 +116,15 @@ def render(result: BaseModel) -> str:
 def _row(item: Any) -> str:
     if not isinstance(item, dict):
         return str(item)
-    label = item.get("name") or item.get("id") or item.get("type") or "?"
-    extra = [
-        str(item[k])
-        for k in ("id", "status", "node", "environment", "type", "target")
-        if item.get(k) and item.get(k) != label
-    ]
+    label = str(item.get("name") or item.get("id") or item.get("type") or "?")
+    if item.get("id") and item["id"] != label:
+        label += f" ({item['id']})"
+    facts = [str(item[k]) for k in ("status", "target") if item.get(k)]
+    if item.get("node"):
+        facts.append(f"on {item['node']}")
     if item.get("error"):
-        extra.append(f"error: {item['error']}")
-    return f"{label} ({', '.join(extra)})" if extra else str(label)
+        facts.append(f"error: {item['error']}")
+    return " ".join([label, *facts])
 
 
 def _detail(data: dict[str, Any]) -> str:

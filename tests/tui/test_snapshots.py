@@ -62,6 +62,7 @@ class TestChat:
         async def chat(pilot: Any) -> None:
             await _connected(pilot)
             await pilot.press("ctrl+t", *"list my VMs", "enter")
+            await settle(pilot)  # the answer (offline: no key) comes from a worker
 
         assert snap_compare(shell(), terminal_size=(80, 24), run_before=chat)
 
