@@ -100,7 +100,7 @@ class JobContext:
             self.check_cancelled()
             if message:
                 self.log(message)
-            upid = await start()
+            upid = await self._start(start)
             if upid is None:  # PVE finished synchronously
                 done[key] = True
                 self.save()
@@ -125,7 +125,11 @@ class JobContext:
                 status = await self.adapter.task_status(upid)
                 lines = await self.adapter.task_log(upid, start=seen)
                 failures = 0
-            except BackendUnavailable:
+            except (BackendUnavailable, BackendError) as exc:
+                # Reading a task's status is safe to repeat: PVE out of reach, or a 5xx
+                # answer, is waited out; the task runs on in PVE regardless.
+                if not _transient(exc):
+                    raise
                 failures += 1
                 if failures > self.service.max_follow_failures:
                     raise
@@ -148,12 +152,32 @@ class JobContext:
             self.progress(min(95.0, 100.0 * elapsed / (elapsed + expected)))
             await asyncio.sleep(self.service.poll_interval)
 
+    async def _start(self, start: Callable[[], Awaitable[str | None]]) -> str | None:
+        """Start the task; a refused connection (nothing reached PVE) is tried again."""
+        failures = 0
+        while True:
+            try:
+                return await start()
+            except BackendUnavailable as exc:
+                failures += 1
+                refused = exc.details.get("reason") == "connection_refused"
+                if not refused or failures > self.service.max_follow_failures:
+                    raise
+                self.check_cancelled()
+                await asyncio.sleep(self.service.poll_interval * 2)
+
     async def _stop_task(self, upid: str) -> None:
         try:
             await self.adapter.task_stop(upid)
             self.log(f"stopped Proxmox task {upid}", "warning")
         except PxaError as exc:
             self.log(f"could not stop Proxmox task {upid}: {exc}", "error")
+
+
+def _transient(exc: PxaError) -> bool:
+    if isinstance(exc, BackendUnavailable):
+        return True
+    return isinstance(exc, BackendError) and int(exc.details.get("status") or 0) >= 500
 
 
 def _level(text: str) -> str:

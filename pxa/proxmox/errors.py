@@ -43,8 +43,13 @@ def translate(exc: BaseException, *, url: str, node: str | None = None) -> PxaEr
     if isinstance(exc, rx.ConnectTimeout | rx.ReadTimeout):
         return BackendUnavailable(f"Proxmox API at {url} did not answer in time")
     if isinstance(exc, rx.ConnectionError):
-        why = "connection refused" if "refused" in str(exc).lower() else _short(exc)
-        return BackendUnavailable(f"Proxmox API unreachable at {url}: {why}")
+        if "refused" in str(exc).lower():
+            # Nothing was sent: a caller may safely send a non-idempotent request again.
+            return BackendUnavailable(
+                f"Proxmox API unreachable at {url}: connection refused",
+                details={"reason": "connection_refused"},
+            )
+        return BackendUnavailable(f"Proxmox API unreachable at {url}: {_short(exc)}")
     if isinstance(exc, AuthenticationError):
         return BackendAuthFailed(f"Proxmox at {url} refused pxa's credentials: {exc}")
     if isinstance(exc, ResourceException):
