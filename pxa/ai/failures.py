@@ -18,7 +18,8 @@ def describe(exc: BaseException, *, base_url: str | None = None, retries: int = 
     import anthropic
 
     where = base_url or "api.anthropic.com"
-    after = f" after {retries} retries" if retries else ""
+    retried = retries and getattr(exc, "status_code", 500) >= 400  # not a broken stream
+    after = f" after {retries} retries" if retried else ""
     if isinstance(exc, anthropic.AuthenticationError):
         return f"The Anthropic API refused the key (401 invalid key): {KEY_HELP}."
     if isinstance(exc, anthropic.PermissionDeniedError):
@@ -27,7 +28,10 @@ def describe(exc: BaseException, *, base_url: str | None = None, retries: int = 
         return f"Rate limited by the Anthropic API (429){after}: wait a minute and ask again."
     if isinstance(exc, anthropic.NotFoundError):
         return f"Not found (404): {_message(exc)}. Check ai.model in the configuration."
-    if isinstance(exc, anthropic.APIStatusError) and exc.status_code == 529:
+    kind = _error_type(exc)
+    if isinstance(exc, anthropic.APIStatusError) and (
+        exc.status_code == 529 or kind == "overloaded_error"
+    ):
         return f"Anthropic's API is overloaded (529){after}: try again in a little while."
     if isinstance(exc, anthropic.APITimeoutError):
         return f"The Anthropic API at {where} did not answer in time{after}."
@@ -38,6 +42,8 @@ def describe(exc: BaseException, *, base_url: str | None = None, retries: int = 
         )
     if isinstance(exc, anthropic.BadRequestError):
         return f"The Anthropic API rejected the request (400): {_message(exc)}"
+    if isinstance(exc, anthropic.APIStatusError) and exc.status_code < 400:
+        return f"The answer broke off mid-stream ({kind or 'error'}): {_message(exc)}"
     if isinstance(exc, anthropic.APIStatusError):
         return f"Anthropic API error ({exc.status_code}){after}: {_message(exc)}"
     if isinstance(exc, anthropic.APIError):
@@ -52,3 +58,9 @@ def _message(exc: Any) -> str:
         if isinstance(error, dict) and error.get("message"):
             return str(error["message"])
     return str(getattr(exc, "message", exc))
+
+
+def _error_type(exc: Any) -> str:
+    body = getattr(exc, "body", None)
+    error = body.get("error") if isinstance(body, dict) else None
+    return str(error.get("type", "")) if isinstance(error, dict) else ""

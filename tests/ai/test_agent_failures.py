@@ -175,3 +175,16 @@ async def test_cancelling_after_a_confirmation_lets_the_core_finish_and_audit_th
     [row] = infra.audit.recent()
     assert (row.operation, row.result) == ("vm.start", "ok")
     assert row.job_id
+
+
+async def test_an_error_event_in_the_middle_of_a_stream_is_a_clear_message(
+    make_agent: Callable[..., Any], api: MessagesServer
+) -> None:
+    reply = text_reply("Let me look", stream_error=("overloaded_error", "Overloaded"))
+    api.script(reply)
+    events = Transcript()
+    agent = make_agent()
+    await agent.turn("hello", events.append)
+    [message] = errors(events)
+    assert message.startswith("Anthropic's API is overloaded (529)")
+    assert agent.conversation.history()[-1]["role"] == "assistant"

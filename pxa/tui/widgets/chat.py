@@ -123,7 +123,7 @@ class ChatPanel(Vertical):
 
         emit = self._emit
         try:
-            agent = self._open_agent()
+            agent = await self._open_agent()
         except PxaError as exc:
             emit(Notice(exc.message, "error"))
             return
@@ -135,15 +135,19 @@ class ChatPanel(Vertical):
     def _emit(self, event: AgentEvent) -> None:
         self.post_message(self.AgentSaid(event))
 
-    def _open_agent(self) -> Agent | None:
+    async def _open_agent(self) -> Agent | None:
         if self.agent is not None:
             return self.agent
         app: Any = self.app
         if app.infra is None:
             return None
+        import asyncio
+
         from pxa.ai.factory import open_agent
 
-        self.agent = open_agent(
+        # In a thread: the keyring lookup and the first `import anthropic` take a while.
+        self.agent = await asyncio.to_thread(
+            open_agent,
             app.infra,
             app.settings,
             confirm=app.call_context().confirm,  # the panes' modals
