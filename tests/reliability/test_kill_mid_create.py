@@ -78,9 +78,7 @@ def test_a_create_killed_mid_clone_is_finished_by_the_next_pxa(
     env, db = cli_env(slow_sandbox), isolated / "data" / "pxa.db"
     command = [sys.executable, "-m", "pxa", "vm", "create", "killed-01", "--template",
                "debian-12", "--no-start", "--wait", "--json"]  # fmt: skip
-    first = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline, row = time.monotonic() + 60, None
     while time.monotonic() < deadline:  # until the clone task is running in PVE
         row = job_row(db, type="vm_creation")
