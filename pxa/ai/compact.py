@@ -3,7 +3,8 @@
 A 10,000-VM cluster must not flood the context. A list longer than `LIST_ITEMS` keeps its
 first items (a log keeps its last lines) and says how many there were and how they split
 by status, node, environment…, with a note on how to narrow the query. A long string keeps
-its head and tail with a note of what was cut. Fields that are null are dropped.
+its head and tail with a note of what was cut; generated code is allowed more, and a file
+that repeats `code` is not sent twice. Fields that are null are dropped.
 
 The result is wrapped as `{"operation": …, "data": …}`: text from the cluster (names,
 descriptions, tags, logs) travels only inside `data`, which the system prompt declares
@@ -20,6 +21,9 @@ LIST_ITEMS = 20
 LOG_LINES = 30
 STRING_CHARS = 2000
 MAX_CHARS = 24_000
+CODE_CHARS = 12_000  # generated code is what the person asked for: cut it late
+CODE_KEYS = ("code", "files")
+SAME_AS_CODE = "(the same text as `code`)"
 COUNT_FIELDS = ("status", "node", "environment", "type", "severity", "level", "storage")
 LOG_KEYS = ("logs", "log", "lines")
 
@@ -40,11 +44,16 @@ def compact(
     value: Any, *, items: int = LIST_ITEMS, chars: int = STRING_CHARS, key: str = ""
 ) -> Any:
     if isinstance(value, dict):
-        return {
-            k: compact(v, items=items, chars=chars, key=k)
-            for k, v in value.items()
-            if v is not None
-        }
+        code = value.get("code")
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            if v is None:
+                continue
+            if k == "files" and isinstance(v, dict) and isinstance(code, str):
+                v = {name: SAME_AS_CODE if text == code else text for name, text in v.items()}
+            limit = max(chars, CODE_CHARS) if k in CODE_KEYS or key == "files" else chars
+            out[k] = compact(v, items=items, chars=limit, key=k)
+        return out
     if isinstance(value, list):
         return _list(value, items=items, chars=chars, key=key)
     if isinstance(value, str) and len(value) > chars:

@@ -97,6 +97,8 @@ class OfflineAgent:
 def render(result: BaseModel) -> str:
     """A short plain-text view of a result for the transcript."""
     data = result.model_dump(mode="json", exclude_none=True)
+    if isinstance(data.get("generated_code"), dict):
+        return _terraform(data["generated_code"])
     job_id = data.get("job_id")
     if isinstance(job_id, str):
         return f"Job {job_id} started" + (f": {data['message']}" if data.get("message") else ".")
@@ -125,6 +127,21 @@ def _row(item: Any) -> str:
     if item.get("error"):
         facts.append(f"error: {item['error']}")
     return " ".join([label, *facts])
+
+
+def _terraform(code: dict[str, Any]) -> str:
+    security = code.get("security_analysis") or {}
+    lines = [
+        f"Terraform for {code.get('provider')}: validation score "
+        f"{code.get('validation_score')}/100, security "
+        f"{'passed' if security.get('passed') else 'has issues'}"
+        f" ({len(security.get('issues') or [])} issues).",
+        *(f"  note: {n}" for n in code.get("notes") or []),
+        *(f"  not understood: {w}" for w in code.get("unresolved") or []),
+        "",
+        str(code.get("code", "")).rstrip(),
+    ]
+    return "\n".join(lines)
 
 
 def _detail(data: dict[str, Any]) -> str:

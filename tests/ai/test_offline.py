@@ -122,3 +122,5 @@ async def test_offline_generate_terraform_routes_to_the_terraform_operation(
     events = Transcript()
     await offline().turn("generate terraform for one small debian vm", events.append)
     assert events.of(ToolStarted)[0].operation == "terraform.generate"
+    assert "validation score" in events.text
+    assert 'resource "proxmox_' in events.text  # the code itself is shown

@@ -97,3 +97,13 @@ def test_the_default_model_is_not_one_the_sdk_calls_deprecated() -> None:
     model = AiSection().model
     assert model not in DEPRECATED_MODELS
     assert cost(Usage(input_tokens=1), model) is not None
+
+
+def test_generated_code_is_kept_longer_and_not_sent_twice() -> None:
+    code = 'resource "proxmox_virtual_environment_vm" "web" {}\n' * 100  # ~5,000 characters
+    text = tool_result(
+        "terraform.generate", {"generated_code": {"code": code, "files": {"main.tf": code}}}
+    )
+    sent = json.loads(text)["data"]["generated_code"]
+    assert sent["code"] == code
+    assert sent["files"] == {"main.tf": "(the same text as `code`)"}
