@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+MAX_VMS = 50  # InfraSpec.vms max_length
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "zero": 0, "a": 1, "an": 1,
@@ -281,7 +282,9 @@ class _Parser:
         name = self._name(span, offset)
         prefix = name or role.name
         vms = []
-        count = max(count, 1)  # "zero servers" still describes one, so its sizes get checked
+        # "zero servers" still describes one, so its sizes get checked; more than a spec may
+        # hold stops at one past the limit, for the spec's validation to refuse.
+        count = min(max(count, 1), MAX_VMS + 1)
         for index in range(count):
             vm_name = prefix if (name and count == 1) else f"{prefix}-{index + 1:02d}"
             while vm_name in taken:
@@ -319,6 +322,8 @@ class _Parser:
         if ip:
             nic["ipv4"] = ip.group(1) + (ip.group(2) or "/24")
             self.note(f"static IP {nic['ipv4']}")
+            if not _is_interface(nic["ipv4"]):
+                return nic  # the spec's validation names the bad address
         gateway = self.attr(
             r"\b(?:gateway|gw)\s+(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})", span, offset
         )
@@ -331,7 +336,7 @@ class _Parser:
 
     @staticmethod
     def _nic_for(nic: dict[str, Any], index: int) -> dict[str, Any]:
-        if "ipv4" not in nic or index == 0:
+        if "ipv4" not in nic or index == 0 or not _is_interface(nic["ipv4"]):
             return dict(nic)
         address = ipaddress.IPv4Interface(nic["ipv4"])
         return {**nic, "ipv4": f"{address.ip + index}/{address.network.prefixlen}"}
@@ -423,7 +428,7 @@ class _Parser:
             rules.append({"port": role.public_ports, "comment": f"{role.name} (public)"})
         if role.private_ports:
             private = "admin"
-            if nic.get("ipv4"):
+            if nic.get("ipv4") and _is_interface(nic["ipv4"]):
                 private = str(ipaddress.IPv4Interface(nic["ipv4"]).network)
             port = role.private_ports
             for word, (_, db_port) in DB_FLAVOURS.items():
@@ -484,6 +489,14 @@ class _Parser:
                 continue
             out.append(word)
         return list(dict.fromkeys(out))
+
+
+def _is_interface(text: str) -> bool:
+    try:
+        ipaddress.IPv4Interface(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_network(text: str) -> bool:

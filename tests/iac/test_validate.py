@@ -52,7 +52,10 @@ def test_a_missing_required_attribute_is_named() -> None:
 
 
 def test_a_literal_of_the_wrong_type_is_named() -> None:
-    body = 'resource "proxmox_virtual_environment_vm" "a" {\n  node_name = "x"\n  cpu {\n    cores = "two"\n  }\n}'
+    body = (
+        'resource "proxmox_virtual_environment_vm" "a" {\n  node_name = "x"\n'
+        '  cpu {\n    cores = "two"\n  }\n}'
+    )
     assert check(body) == [("wrong_type", "resource.proxmox_virtual_environment_vm.a.cpu[0].cores")]
 
 
