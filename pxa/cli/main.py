@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "pxa.cli.config",
     "pxa.cli.tui",
     "pxa.cli.ask",
+    "pxa.cli.tf",
 )
 
 
