@@ -66,6 +66,7 @@ class ClaudeAgent:
         self.tools = tool_definitions(infra.catalogue)
         self.operations = by_tool_name(infra.catalogue)
         self.executor = ToolExecutor(infra, conversation.id, confirm)
+        self._warned = False
 
     @property
     def session_id(self) -> str:
@@ -75,6 +76,15 @@ class ClaudeAgent:
         import anthropic
 
         conv = self.conversation
+        if (end := _end_of_life(self.model)) and not self._warned:
+            self._warned = True
+            emit(
+                Notice(
+                    f"The model {self.model} is deprecated and reaches end of life on {end}: "
+                    "set ai.model to a current one.",
+                    "warning",
+                )
+            )
         conv.append("user", [{"type": "text", "text": text}])
         usage = Usage()
         partial: list[str] = []
@@ -188,6 +198,15 @@ class ClaudeAgent:
 
     async def close(self) -> None:
         await self.client.close()
+
+
+def _end_of_life(model: str) -> str | None:
+    """The SDK's end-of-life date for a deprecated model (its list is private: best effort)."""
+    try:
+        from anthropic._data import DEPRECATED_MODELS
+    except ImportError:
+        return None
+    return DEPRECATED_MODELS.get(model)
 
 
 def _operation_name(operations: dict[str, Any], tool: str) -> str:

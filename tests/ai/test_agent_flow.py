@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from messages_server import MessagesServer, Usage, text_reply, tool_use_reply, tool_uses_reply
 
 from pxa.ai.events import Notice, ToolFinished, TurnFinished
@@ -35,6 +36,10 @@ async def test_a_read_then_a_confirmed_write_runs_and_reports_the_job(
     agent = make_agent(person)
     await agent.turn("start web-server-03 if it is stopped", events.append)
 
+    first = api.requests[0]
+    assert first["system"][0]["cache_control"] == {"type": "ephemeral"}
+    assert first["tools"][-1]["cache_control"] == {"type": "ephemeral"}
+    assert first["stream"] is True
     assert [r.operation for r in person.asked] == ["vm.start"]
     assert person.asked[0].resource_name == "web-server-03"
     started = tool_results(api.requests[2])[0]
@@ -202,3 +207,15 @@ async def test_usage_and_cost_are_reported_per_turn_and_per_session(
     assert second.session_cost == 2 * first.cost
     assert "$0.0040" in second.line
     assert isinstance(second, TurnFinished)
+
+
+async def test_a_deprecated_model_is_named_with_its_end_of_life(
+    make_agent: Callable[..., Any], api: MessagesServer
+) -> None:
+    api.script(text_reply("Hi."))
+    events = Transcript()
+    with pytest.warns(DeprecationWarning):  # the SDK's own warning, which nobody sees
+        await make_agent(model="claude-sonnet-4-5").turn("hello", events.append)
+    [warning] = events.of(Notice)
+    assert warning.text.startswith("The model claude-sonnet-4-5 is deprecated")
+    assert "November 30th, 2026" in warning.text

@@ -72,6 +72,8 @@ def test_ask_with_a_key_streams_the_answer_tools_and_usage(pxa: Run, api: Messag
     assert "→ vm.list node=pve3" in out.stdout
     assert "Five guests run on pve3." in out.stdout
     assert "turn: 1,300 in · 50 out · $" in out.stderr
+    assert api.requests[0]["model"] == "claude-sonnet-5-5"  # the configured default
+    assert api.requests[0]["max_tokens"] == 4096
     sent = api.headers[0]
     assert "test-key" in (sent.get("x-api-key", ""), sent.get("authorization", "").split()[-1])
 
