@@ -92,10 +92,15 @@ def build_infra(settings: Settings, *, read_only: bool = False) -> Infra:
     from pxa.store.db import Database
 
     target = proxmox_target(settings)
-    return Infra(
+    infra = Infra(
         ProxmoxAdapter(PveClient(target)),
         Database(data_dir() / "pxa.db"),
         read_only=read_only or settings.safety.read_only,
         sandbox=settings.sandbox_mode,
         refresh_seconds=settings.ui.refresh_seconds,
     )
+    from pxa.ai.spec_drafter import from_settings
+
+    # With an Anthropic key Claude drafts Terraform specs; without, the offline parser.
+    infra.spec_drafter = from_settings(settings)
+    return infra
