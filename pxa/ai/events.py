@@ -22,9 +22,28 @@ class TextDelta:
 
 @dataclass(frozen=True)
 class ToolStarted:
+    """A tool call about to run; `arguments` with secrets (passwords, tokens) masked."""
+
     call_id: str
     operation: str
     arguments: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "arguments", masked(self.arguments))
+
+
+SECRET_WORDS = ("password", "secret", "token", "api_key")
+
+
+def masked(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: "***" if any(w in str(k).lower() for w in SECRET_WORDS) else masked(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)

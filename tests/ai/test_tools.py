@@ -107,3 +107,10 @@ def test_generated_code_is_kept_longer_and_not_sent_twice() -> None:
     sent = json.loads(text)["data"]["generated_code"]
     assert sent["code"] == code
     assert sent["files"] == {"main.tf": "(the same text as `code`)"}
+
+
+def test_a_tool_call_shown_in_the_transcript_masks_its_secrets() -> None:
+    from pxa.ai.events import ToolStarted
+
+    shown = ToolStarted("t", "vm.create", {"name": "web", "cloud_init": {"password": "hunter2"}})
+    assert shown.arguments == {"name": "web", "cloud_init": {"password": "***"}}
