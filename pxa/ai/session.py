@@ -14,6 +14,11 @@ from pxa.store.conversations import ChatSession, ConversationRepo
 from pxa.store.db import Database
 
 
+def recent(database: Database, limit: int = 10) -> list[ChatSession]:
+    """Saved conversations, the most recently used first."""
+    return ConversationRepo(database).list(limit=limit)
+
+
 class Conversation:
     def __init__(self, repo: ConversationRepo, session: ChatSession) -> None:
         self.repo = repo

@@ -125,3 +125,26 @@ async def test_without_a_key_the_panel_answers_offline(make_app: Callable[..., A
         assert understood.startswith("Understood: job.list status=failed (offline: no Anthropic")
         assert answer == "No jobs."
         assert str(chat.query_one("#chat-usage").render()) == "offline: no tokens used"
+
+
+async def test_a_saved_conversation_is_listed_and_resumed_with_its_history(
+    make_app: Callable[..., Any], api: MessagesServer
+) -> None:
+    api.script(text_reply("First answer."), text_reply("Second answer."))
+    app = make_app(tui_settings(**claude(api)))
+    async with app.run_test(size=SIZE) as pilot:
+        chat = await ask(pilot, "first question")
+        await until(pilot, lambda: not chat.busy and chat.session_id is not None)
+        session = chat.session_id
+        await pilot.press(*"/new", "enter", *"/list", "enter")
+        listing = chat.messages[-1][1]
+        assert f"{session}" in listing and "first question" in listing
+        await pilot.press(*f"/resume {session}", "enter", *"and then?", "enter")
+        await until(pilot, lambda: not chat.busy and len(api.requests) == 2)
+        sent = api.requests[1]["messages"]
+        assert [m["content"][0]["text"] for m in sent] == [
+            "first question",
+            "First answer.",
+            "and then?",
+        ]
+        assert chat.session_id == session

@@ -10,7 +10,7 @@ and cost.
 Every tool call goes through the core's gate as actor `chat` with the session id; a write
 asks yes/no and a destructive call wants the name typed, in the same modals the panes use
 (the app's confirmer). Esc cancels a running turn at any moment, mid-stream included.
-`/new` starts a new conversation, `/resume <id>` carries on a saved one.
+`/new` starts a new conversation, `/list` shows the saved ones, `/resume <id>` carries on one.
 """
 
 from __future__ import annotations
@@ -30,7 +30,10 @@ if TYPE_CHECKING:
     from pxa.ai.events import AgentEvent
     from pxa.ai.factory import Agent
 
-HELP = "/new starts a new conversation · /resume <id> carries on one · Esc cancels"
+HELP = (
+    "/new starts a new conversation · /list shows saved ones · /resume <id> carries on one "
+    "· Esc cancels a running answer"
+)
 
 
 class ChatPanel(Vertical):
@@ -99,12 +102,25 @@ class ChatPanel(Vertical):
         elif word == "/new":
             self._forget_agent()
             self.add("notice", "New conversation.")
+        elif word == "/list":
+            self._list_sessions()
         elif word == "/resume" and rest.strip():
             self._forget_agent()
             self._resume = rest.strip()
             self.add("notice", f"Carrying on {self._resume}.")
         else:
             self.add("notice", HELP)
+
+    def _list_sessions(self) -> None:
+        app: Any = self.app
+        if app.infra is None:
+            self.add("notice", "Not connected yet.")
+            return
+        from pxa.ai.session import recent
+
+        sessions = recent(app.infra.database)
+        lines = [f"{s.id}  {s.updated_at:%m-%d %H:%M}  {s.title}" for s in sessions]
+        self.add("notice", "\n".join(lines) or "No saved conversations yet.")
 
     def _forget_agent(self) -> None:
         if self.agent is not None:
