@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import weakref
 from typing import Any
 
 from pxa.core import pages
@@ -46,22 +47,48 @@ from pxa.store.scans import ScanRepo
 async def vm_list(infra: Infra, q: VmListQuery, ctx: CallContext) -> VmList:
     await infra.inventory.ensure_fresh()
     vms = _mark_creating(infra, infra.inventory.vms())
-    rows = [vm for vm in vms if _matches(vm, q)]
-    reverse = q.order == "desc"
-    rows.sort(key=lambda vm: _sort_key(vm, q.sort), reverse=reverse)
+    rows = _ordered(infra, vms, q)
     start = q.offset
     if q.cursor:
         start = pages.position(rows, q.cursor, q.sort, q.order, q.limit, _sort_key)
     page = rows[start : start + q.limit]
     await infra.inventory.enrich([vm.id for vm in page])
-    fresh = {vm.id: vm for vm in _mark_creating(infra, infra.inventory.vms())}
-    page = [fresh.get(vm.id, vm) for vm in page]
+    after = _mark_creating(infra, infra.inventory.vms())
+    if after is not vms:  # enriching (or a refresh meanwhile) made new Vm objects
+        fresh = {vm.id: vm for vm in after}
+        page = [fresh.get(vm.id, vm) for vm in page]
     pagination = Pagination.of(len(rows), q.limit, start)
     if page and pagination.has_next:
         pagination.next_cursor = pages.encode(_sort_key(page[-1], q.sort), "n", q.sort, q.order)
     if page and start > 0:
         pagination.previous_cursor = pages.encode(_sort_key(page[0], q.sort), "p", q.sort, q.order)
     return VmList(vms=page, pagination=pagination)
+
+
+# Per core, the list of VMs last listed and its rows filtered and sorted per query. The
+# inventory hands out one list until it changes, so a page of 50 from 10,000 VMs is a
+# slice of rows already in order, not a filter and a sort (~15 ms) on every request. Only
+# the current list is held: a new one drops the rows made from the old.
+_ORDERED: weakref.WeakKeyDictionary[Infra, tuple[list[Vm], dict[str, list[Vm]]]] = (
+    weakref.WeakKeyDictionary()
+)
+_ORDERED_KEEP = 32  # queries per list
+
+
+def _ordered(infra: Infra, vms: list[Vm], q: VmListQuery) -> list[Vm]:
+    source, by_query = _ORDERED.get(infra, (None, {}))
+    if source is not vms:
+        by_query = {}
+        _ORDERED[infra] = (vms, by_query)
+    key = q.model_dump_json(exclude={"limit", "offset", "cursor"})
+    rows = by_query.get(key)
+    if rows is None:
+        rows = [vm for vm in vms if _matches(vm, q)]
+        rows.sort(key=lambda vm: _sort_key(vm, q.sort), reverse=q.order == "desc")
+        if len(by_query) >= _ORDERED_KEEP:
+            by_query.pop(next(iter(by_query)))
+        by_query[key] = rows
+    return rows
 
 
 def _mark_creating(infra: Infra, vms: list[Vm]) -> list[Vm]:

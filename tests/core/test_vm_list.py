@@ -138,3 +138,20 @@ async def test_a_forged_cursor_is_refused(infra: Infra) -> None:
     with pytest.raises(Invalid) as err:
         await infra.call("vm.list", {"cursor": "bm9wZQ"}, CLI)
     assert err.value.field == "cursor"
+
+
+async def test_a_change_seen_by_a_refresh_shows_in_the_next_listing_of_the_same_query(
+    infra: Infra,
+) -> None:
+    # Listings of one inventory are kept in order per query; a refresh must not be hidden.
+    query = {"status": "stopped", "type": "qemu", "sort": "vmid"}
+    before = await list_vms(infra, **query)
+    vm = next(v for v in before.vms if v.node != "pve3" and not v.lock)
+    assert (await list_vms(infra, **query)).vms == before.vms
+    accepted = await infra.call("vm.start", {"vm_id": vm.id}, CLI)
+    await infra.jobs.wait(accepted.job_id, timeout=30)
+    await infra.inventory.refresh()
+    after = await list_vms(infra, **query)
+    assert vm.id not in {v.id for v in after.vms}
+    assert [v.vmid for v in after.vms] == sorted(v.vmid for v in after.vms)
+    assert vm.id in {v.id for v in (await list_vms(infra, status="running")).vms}
