@@ -31,6 +31,12 @@ def _search_hits(
             yield Hit(score, matcher.highlight(title), command, text=title, help=help_text)
 
 
+def _open_terraform(app: PxaApp, mode: str) -> None:
+    from pxa.tui.widgets.terraform_view import open_terraform
+
+    open_terraform(app, mode)
+
+
 class OperationsProvider(Provider):
     def _entries(self) -> list[tuple[str, str, Callable]]:
         app: PxaApp = self.app  # type: ignore[assignment]
@@ -40,9 +46,10 @@ class OperationsProvider(Provider):
             if op.area not in pane.areas or (app.read_only and op.risk is not Risk.read):
                 continue
             risk = "" if op.risk is Risk.read else f" ({op.risk.value})"
-            entries.append(
-                (op.title, f"{op.summary}{risk}", partial(pane.run_palette_operation, op))
-            )
+            command = partial(pane.run_palette_operation, op)
+            if op.area == "terraform":  # its own screen: a prompt, the code, save
+                command = partial(_open_terraform, app, op.name.split(".", 1)[1])
+            entries.append((op.title, f"{op.summary}{risk}", command))
         return entries
 
     async def discover(self) -> Hits:

@@ -85,7 +85,7 @@ class CreateChoicesLoaded(Message):
 class VmsPane(Pane):
     pane_id = "vms"
     title = "VMs"
-    areas = ("vm",)
+    areas = ("vm", "terraform")  # terraform: generate / export open their own screen
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "filter", key_display="/", id="vms-filter"),
         Binding("r", "cycle_status", "status", id="vms-status-filter"),
