@@ -97,6 +97,13 @@ class ClaudeAgent:
                 blocks = [_block(b) for b in message.content]
                 conv.append("assistant", blocks or [{"type": "text", "text": "(no answer)"}])
                 calls = [b for b in message.content if b.type == "tool_use"]
+                if message.stop_reason == "max_tokens":
+                    emit(
+                        Notice(
+                            f"The answer was cut at {self.max_tokens} tokens (ai.max_tokens).",
+                            "warning",
+                        )
+                    )
                 if message.stop_reason != "tool_use" or not calls:
                     break
                 conv.append("user", await self._run_tools(calls, emit))
@@ -110,21 +117,24 @@ class ClaudeAgent:
                 )
                 conv.close_open_turn(f"stopped after {self.max_steps} steps")
         except asyncio.CancelledError:
-            note = "cancelled by the person"
-            if partial:  # the words streamed so far stay in the conversation
-                said = {"type": "text", "text": "".join(partial)}
-                conv.append("assistant", [said, {"type": "text", "text": f"[{note}]"}])
-            else:
-                conv.close_open_turn(note)
+            self._close(partial, "cancelled by the person")
             emit(Notice("Cancelled: nothing more will run for this request.", "warning"))
             emit(self._finished(usage, cancelled=True))
             raise
         except anthropic.APIError as exc:
             emit(Notice(describe(exc, base_url=self.base_url, retries=self.max_retries), "error"))
-            conv.close_open_turn("no answer: the Anthropic API failed")
+            self._close(partial, "no answer: the Anthropic API failed")
         finished = self._finished(usage)
         emit(finished)
         return finished
+
+    def _close(self, partial: list[str], note: str) -> None:
+        """End an interrupted turn: the words streamed so far stay, with a note."""
+        if partial:
+            said = {"type": "text", "text": "".join(partial)}
+            self.conversation.append("assistant", [said, {"type": "text", "text": f"[{note}]"}])
+        else:
+            self.conversation.close_open_turn(note)
 
     async def _step(self, emit: Emit, partial: list[str]) -> tuple[Any, Usage]:
         async with self.client.messages.stream(

@@ -13,6 +13,7 @@ its confirmation is abandoned and audited as cancelled.
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,8 @@ from pxa.models.common import Actor, Risk
 if TYPE_CHECKING:
     from pxa.core.catalogue import Operation
     from pxa.core.infra import Infra
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,15 @@ class ToolExecutor:
             return ToolOutcome(
                 content=f"ERROR ({exc.code}): {exc.message}",
                 summary=f"error: {exc.message}",
+                is_error=True,
+            )
+        except Exception as exc:  # a defect, not the model's fault: the chat carries on
+            log.exception("tool %s failed", op.name)
+            if risk is Risk.read:
+                self._audit(op, arguments, "error", f"{type(exc).__name__}: {exc}")
+            return ToolOutcome(
+                content=f"ERROR (internal): {op.name} failed unexpectedly; tell the person.",
+                summary=f"internal error: {type(exc).__name__}: {exc}",
                 is_error=True,
             )
         if risk is Risk.read:

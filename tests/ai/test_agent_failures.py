@@ -187,4 +187,35 @@ async def test_an_error_event_in_the_middle_of_a_stream_is_a_clear_message(
     await agent.turn("hello", events.append)
     [message] = errors(events)
     assert message.startswith("Anthropic's API is overloaded (529)")
-    assert agent.conversation.history()[-1]["role"] == "assistant"
+    said = agent.conversation.history()[-1]
+    assert said["role"] == "assistant"
+    assert said["content"][0]["text"] == events.text  # the words that arrived are kept
+    assert said["content"][-1]["text"] == "[no answer: the Anthropic API failed]"
+
+
+async def test_an_answer_cut_at_max_tokens_says_so(
+    make_agent: Callable[..., Any], api: MessagesServer
+) -> None:
+    api.script(text_reply("The first half of", stop_reason="max_tokens"))
+    events = Transcript()
+    await make_agent(max_tokens=5).turn("explain everything", events.append)
+    [warning] = events.of(Notice)
+    assert warning.text == "The answer was cut at 5 tokens (ai.max_tokens)."
+
+
+async def test_a_defect_in_a_tool_is_an_error_result_and_the_turn_carries_on(
+    make_agent: Callable[..., Any],
+    api: MessagesServer,
+    infra: Infra,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(infra, "call", broken)
+    api.script(tool_use_reply("cluster_summary", {}), text_reply("Something broke."))
+    events = Transcript()
+    await make_agent().turn("how is the cluster?", events.append)
+    result = api.requests[1]["messages"][-1]["content"][0]
+    assert result["is_error"] is True and "failed unexpectedly" in result["content"]
+    assert events.text == "Something broke."

@@ -15,6 +15,7 @@ asks yes/no and a destructive call wants the name typed, in the same modals the 
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
     from pxa.ai.events import AgentEvent
     from pxa.ai.factory import Agent
+
+log = logging.getLogger(__name__)
 
 HELP = (
     "/new starts a new conversation · /list shows saved ones · /resume <id> carries on one "
@@ -146,7 +149,11 @@ class ChatPanel(Vertical):
         if agent is None:
             emit(Notice("Not connected to the cluster yet: try again in a moment.", "warning"))
             return
-        await agent.turn(text, emit)
+        try:
+            await agent.turn(text, emit)
+        except Exception as exc:  # never let a defect in a turn take the app down
+            log.exception("a chat turn failed")
+            emit(Notice(f"The assistant failed: {type(exc).__name__}: {exc}", "error"))
 
     def _emit(self, event: AgentEvent) -> None:
         self.post_message(self.AgentSaid(event))
