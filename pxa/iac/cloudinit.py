@@ -52,8 +52,9 @@ def packages(vm: VmSpec) -> list[str]:
     wanted += ci.packages
     if ci.auto_updates:
         wanted.append("unattended-upgrades")
-    if ci.tls and is_web_server(vm) and ci.tls_domain:
-        wanted += ["certbot", "python3-certbot-nginx"] if "nginx" in ci.services else ["certbot"]
+    plugin = _certbot_plugin(vm)
+    if ci.tls and is_web_server(vm) and ci.tls_domain and plugin != "caddy":
+        wanted += ["certbot"] + ([f"python3-certbot-{plugin}"] if plugin != "standalone" else [])
     return list(dict.fromkeys(wanted))
 
 
@@ -61,21 +62,74 @@ def _yaml_str(value: str) -> str:
     return json.dumps(value)  # a JSON string is a valid YAML scalar
 
 
+# nginx's default site behind a self-signed certificate, HTTP redirected to HTTPS. Written
+# after the packages are installed (`defer`), so the package's own file does not win.
+NGINX_TLS_SITE = """server {
+    listen 80 default_server;
+    listen [::]:80 default_server;
+    return 301 https://$host$request_uri;
+}
+
+server {
+    listen 443 ssl default_server;
+    listen [::]:443 ssl default_server;
+    server_name _;
+    ssl_certificate /etc/ssl/certs/server.crt;
+    ssl_certificate_key /etc/ssl/private/server.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    root /var/www/html;
+    index index.html index.nginx-debian.html;
+    location / {
+        try_files $uri $uri/ =404;
+    }
+}
+"""
+
+
+def _certbot_plugin(vm: VmSpec) -> str:
+    services = vm.cloud_init.services
+    if "nginx" in services:
+        return "nginx"
+    if "apache" in services:
+        return "apache"
+    return "caddy" if "caddy" in services else "standalone"
+
+
+def _self_signed(vm: VmSpec) -> bool:
+    ci = vm.cloud_init
+    return bool(ci.tls and is_web_server(vm) and not ci.tls_domain)
+
+
 def _tls_commands(vm: VmSpec) -> list[str]:
     ci = vm.cloud_init
     if not (ci.tls and is_web_server(vm)):
         return []
     if ci.tls_domain:
+        plugin = _certbot_plugin(vm)
+        if plugin == "caddy":
+            return []  # Caddy obtains and renews its certificate by itself
         return [
-            f"certbot --nginx --non-interactive --agree-tos --redirect -m "
-            f"admin@{ci.tls_domain} -d {ci.tls_domain}"
+            f"certbot --{plugin} --non-interactive --agree-tos -m admin@{ci.tls_domain} "
+            f"-d {ci.tls_domain}" + (" --redirect" if plugin != "standalone" else "")
         ]
     # No domain to certify: a self-signed certificate until one is named.
-    return [
+    commands = [
         "install -d -m 0700 /etc/ssl/private",
         "openssl req -x509 -nodes -newkey rsa:3072 -days 365 -subj /CN=$(hostname -f) "
         "-keyout /etc/ssl/private/server.key -out /etc/ssl/certs/server.crt",
     ]
+    if "nginx" in ci.services:
+        commands.append("systemctl restart nginx")
+    return commands
+
+
+def _write_files(vm: VmSpec) -> list[str]:
+    if not (_self_signed(vm) and "nginx" in vm.cloud_init.services):
+        return []
+    lines = ["write_files:", "  - path: /etc/nginx/sites-available/default", "    defer: true"]
+    lines.append("    content: |")
+    lines += [f"      {line}" if line else "" for line in NGINX_TLS_SITE.splitlines()]
+    return lines
 
 
 def user_data_template(vm: VmSpec) -> str:
@@ -101,13 +155,14 @@ def user_data_template(vm: VmSpec) -> str:
     if wanted:
         lines.append("packages:")
         lines += [f"  - {_yaml_str(p)}" for p in wanted]
+    lines += _write_files(vm)
     units = (["qemu-guest-agent"] if vm.agent else []) + [
         SERVICES[s][1] if s in SERVICES else s for s in ci.services
     ]
     commands = [f"systemctl enable --now {unit}" for unit in units]
     if ci.auto_updates:
         commands.append("systemctl enable --now unattended-upgrades")
-    commands += _tls_commands(vm)
+    commands += _tls_commands(vm)  # after the services: nginx restarts with its certificate
     if commands:
         lines.append("runcmd:")
         lines += [f"  - {_yaml_str(c)}" for c in commands]

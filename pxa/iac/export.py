@@ -275,3 +275,92 @@ def spec_from_bpg(documents: list[dict[str, Any]]) -> InfraSpec:
         rules = found.get("proxmox_virtual_environment_firewall_rules", {}).get(label)
         vms.append(vm.model_copy(update={"firewall": _firewall(options, rules)}))
     return InfraSpec(vms=vms, backup=None)
+
+
+# --- reading a Telmate module back ---------------------------------------------------
+SSH_KEY = re.compile(r"((?:ssh|ecdsa|sk-ssh|sk-ecdsa)-[\w@.-]+ [A-Za-z0-9+/=]+(?: [^\"\\]+)?)")
+
+
+def _telmate_disks(body: dict[str, Any]) -> list[DiskSpec]:
+    found = []
+    for disks in blocks(body, "disks"):
+        for bus in ("scsi", "virtio", "sata", "ide"):
+            for group in blocks(disks, bus):
+                for slot, entries in group.items():
+                    if slot == "__is_block__":
+                        continue
+                    for entry in entries:
+                        disk = _one(entry, "disk")
+                        if not disk:
+                            continue
+                        size = str(_get(disk, "size", "0G"))
+                        found.append(
+                            DiskSpec(
+                                interface=slot,
+                                size_gb=int(size.rstrip("G")),
+                                storage=_get(disk, "storage"),
+                                iothread=_get(disk, "iothread", False),
+                            )
+                        )
+    return found
+
+
+def _vm_from_telmate(body: dict[str, Any]) -> VmSpec:
+    cpu = _one(body, "cpu")
+    nics = []
+    for index, nic in enumerate(sorted(blocks(body, "network"), key=lambda n: n.get("id", 0))):
+        ip = str(_get(body, f"ipconfig{index}", "ip=dhcp"))
+        props = property_string(ip)
+        nics.append(
+            NicSpec(
+                bridge=_get(nic, "bridge", "vmbr0"),
+                vlan_id=_get(nic, "tag"),
+                firewall=_get(nic, "firewall", False),
+                mac_address=_get(nic, "macaddr"),
+                ipv4=props.get("ip", "dhcp"),
+                gateway=props.get("gw"),
+            )
+        )
+    keys = str(body.get("sshkeys", ""))
+    tags = str(_get(body, "tags", "") or "")
+    return VmSpec(
+        name=_get(body, "name"),
+        vm_id=_get(body, "vmid"),
+        node=_get(body, "target_node"),
+        template=_get(body, "clone"),
+        cores=_get(cpu, "cores", 1),
+        sockets=_get(cpu, "sockets", 1),
+        cpu_type=_get(cpu, "type", "host"),
+        memory_mb=_get(body, "memory", 512),
+        disks=_telmate_disks(body),
+        nics=nics,
+        cloud_init=CloudInitSpec(
+            user=_get(body, "ciuser"),
+            ssh_keys=SSH_KEY.findall(keys),
+            ssh_keys_from_variable="var." in keys,
+            auto_updates=False,
+            user_data="sshkeys" not in body,
+        ),
+        agent=_get(body, "agent", 0) == 1,
+        protection=_get(body, "protection", False),
+        on_boot=_get(body, "start_at_node_boot", False),
+        started=_get(body, "power_state", "running") == "running",
+        tags=[t for t in tags.split(";") if t],
+        description=_get(body, "description"),
+    )
+
+
+def spec_from_telmate(documents: list[dict[str, Any]]) -> InfraSpec:
+    """The spec a Telmate module describes. Telmate has no firewall resources, so each
+    VM's firewall comes back as the default: compare firewalls separately."""
+    vms = []
+    for doc in documents:
+        for resource in doc.get("resource") or []:
+            for rtype, named in resource.items():
+                if literal(rtype) != "proxmox_vm_qemu":
+                    continue
+                for rname, body in named.items():
+                    vm = _vm_from_telmate(body)
+                    assert resource_name(vm.name) == literal(rname)
+                    vms.append(vm)
+    return InfraSpec(vms=vms, backup=None)

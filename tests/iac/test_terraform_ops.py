@@ -10,7 +10,8 @@ import pytest
 from pxa.core.context import CallContext
 from pxa.core.infra import Infra
 from pxa.errors import Invalid
-from pxa.iac.export import spec_from_bpg
+from pxa.iac.export import spec_from_bpg, spec_from_telmate
+from pxa.iac.spec import FirewallSpec
 from pxa.iac.validate import validate
 from pxa.models.common import Actor
 
@@ -115,6 +116,15 @@ async def test_export_round_trips_through_hcl_to_the_same_spec(infra: Infra) -> 
     assert len(result.vms) == 24 and code.validation_score == 100
     documents = [hcl2.loads(t) for name, t in code.files.items() if name.endswith(".tf")]
     assert spec_from_bpg(documents) == code.spec
+
+
+async def test_export_for_telmate_round_trips_all_but_the_firewall(infra: Infra) -> None:
+    code = (await infra.call("terraform.export", {"provider": "telmate"}, CTX)).generated_code
+    documents = [hcl2.loads(t) for name, t in code.files.items() if name.endswith(".tf")]
+    # Telmate cannot express a VM firewall: that part is a note, not code.
+    expected = [vm.model_copy(update={"firewall": FirewallSpec()}) for vm in code.spec.vms]
+    assert spec_from_telmate(documents).vms == expected
+    assert any("no firewall resources" in note for note in code.notes)
 
 
 async def test_export_writes_an_import_block_per_vm(infra: Infra) -> None:
