@@ -141,6 +141,8 @@ def vm_from_live(vm: LiveVm, notes: list[str]) -> VmSpec:
         cores=int(config.get("cores", 1)),
         sockets=int(config.get("sockets", 1)),
         cpu_type=cpu.get("cputype", "x86-64-v2-AES"),
+        os_type=str(config.get("ostype", "other")),
+        scsi_hardware=str(config.get("scsihw", "lsi")),
         memory_mb=int(config.get("memory", 512)),
         disks=_disks(config),
         nics=_nics(config),
@@ -170,6 +172,10 @@ def spec_from_live(vms: list[LiveVm]) -> tuple[InfraSpec, list[str]]:
     notes: list[str] = []
     spec = InfraSpec(vms=[vm_from_live(vm, notes) for vm in vms], backup=None)
     notes.append("backup jobs are not exported; `pxa backup schedule list` shows them")
+    notes.append(
+        "import blocks cover the VMs; each VM's firewall options and rules are written as "
+        "they are live, so applying them rewrites the same settings"
+    )
     return spec, notes
 
 
@@ -211,6 +217,8 @@ def _vm_from_bpg(body: dict[str, Any]) -> VmSpec:
         cores=_get(cpu, "cores", 1),
         sockets=_get(cpu, "sockets", 1),
         cpu_type=_get(cpu, "type", "qemu64"),
+        os_type=_get(_one(body, "operating_system"), "type", "other"),
+        scsi_hardware=_get(body, "scsi_hardware", "virtio-scsi-pci"),
         memory_mb=_get(memory, "dedicated", 512),
         disks=[
             DiskSpec(
@@ -331,6 +339,8 @@ def _vm_from_telmate(body: dict[str, Any]) -> VmSpec:
         cores=_get(cpu, "cores", 1),
         sockets=_get(cpu, "sockets", 1),
         cpu_type=_get(cpu, "type", "host"),
+        os_type=_get(body, "qemu_os", "other"),
+        scsi_hardware=_get(body, "scsihw", "lsi"),
         memory_mb=_get(body, "memory", 512),
         disks=_telmate_disks(body),
         nics=nics,

@@ -82,6 +82,7 @@ def vm_blocks(vm: VmSpec, spec: InfraSpec) -> list[Block]:
         .set("on_boot", vm.on_boot)
         .set("started", vm.started)
         .set("protection", vm.protection)
+        .set("scsi_hardware", vm.scsi_hardware)
     )
     if vm.template_vm_id is not None:
         body.add(
@@ -128,7 +129,7 @@ def vm_blocks(vm: VmSpec, spec: InfraSpec) -> list[Block]:
             account.set("password", Expr(f"var.{cloudinit.PASSWORD_VARIABLE}"))
         init.add(account)
     body.add(init)
-    body.add(Block("operating_system").set("type", "l26"))
+    body.add(Block("operating_system").set("type", vm.os_type))
     out.append(body)
     out.append(
         Block("resource", (FW_OPTIONS, label))

@@ -144,6 +144,10 @@ class VmSpec(_Spec):
     cores: int = Field(default=2, ge=1, le=512)
     sockets: int = Field(default=1, ge=1, le=4)
     cpu_type: str = "x86-64-v2-AES"
+    os_type: str = Field(
+        default="l26", pattern=r"^[a-z0-9]+$", description="PVE ostype: l26, win11…"
+    )
+    scsi_hardware: str = Field(default="virtio-scsi-single", pattern=r"^[a-z0-9-]+$")
     memory_mb: int = Field(default=2048, ge=64, le=4 * 1024 * 1024)
     disks: list[DiskSpec] = Field(default_factory=lambda: [DiskSpec()], min_length=1)
     nics: list[NicSpec] = Field(default_factory=lambda: [NicSpec()], min_length=1, max_length=8)
