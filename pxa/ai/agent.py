@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from pxa.ai.compact import tool_problem
 from pxa.ai.events import Emit, Notice, TextDelta, ToolFinished, ToolStarted, TurnFinished
 from pxa.ai.executor import ToolExecutor, ToolOutcome
 from pxa.ai.failures import describe
@@ -160,7 +161,7 @@ class ClaudeAgent:
             op = self.operations.get(call.name)
             if op is None:
                 outcome = ToolOutcome(
-                    content=f"ERROR: there is no tool named {call.name!r}",
+                    content=tool_problem(call.name, "error", "there is no tool by this name"),
                     summary="unknown tool",
                     is_error=True,
                 )

@@ -40,6 +40,17 @@ def tool_result(operation: str, data: Any) -> str:
     return text
 
 
+def tool_problem(operation: str, kind: str, message: str, note: str = "") -> str:
+    """The JSON text of a refused or failed call: `{"operation", "refused"|"error", …}`.
+
+    The message may quote cluster text (a VM's name): it stays a JSON string, data.
+    """
+    payload = {"operation": operation, kind: message}
+    if note:
+        payload["note"] = note
+    return json.dumps(payload, ensure_ascii=False)
+
+
 def compact(
     value: Any, *, items: int = LIST_ITEMS, chars: int = STRING_CHARS, key: str = ""
 ) -> Any:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from pxa.ai.compact import tool_result
+from pxa.ai.compact import tool_problem, tool_result
 from pxa.core.context import CallContext, ConfirmationRequest, Confirmer
 from pxa.errors import ConfirmationRefused, PxaError, ReadOnly
 from pxa.models.common import Actor, Risk
@@ -75,15 +75,21 @@ class ToolExecutor:
             raise
         except ConfirmationRefused as exc:
             return ToolOutcome(
-                content=f"REFUSED: {exc.message}. Nothing was changed. Do not retry this "
-                "call unless the person asks for it again.",
+                content=tool_problem(
+                    op.name,
+                    "refused",
+                    exc.message,
+                    "Nothing was changed. Do not retry this call unless the person asks again.",
+                ),
                 summary=f"refused: {exc.message}",
                 is_error=True,
                 refused=True,
             )
         except ReadOnly as exc:
             return ToolOutcome(
-                content=f"REFUSED: {exc.message}. pxa is in read-only mode: only reads run.",
+                content=tool_problem(
+                    op.name, "refused", exc.message, "pxa is in read-only mode: only reads run."
+                ),
                 summary=f"refused: {exc.message}",
                 is_error=True,
                 refused=True,
@@ -92,7 +98,7 @@ class ToolExecutor:
             if risk is Risk.read:  # the core audits the others
                 self._audit(op, arguments, "error", exc.message)
             return ToolOutcome(
-                content=f"ERROR ({exc.code}): {exc.message}",
+                content=tool_problem(op.name, "error", exc.message, exc.code),
                 summary=f"error: {exc.message}",
                 is_error=True,
             )
@@ -101,7 +107,12 @@ class ToolExecutor:
             if risk is Risk.read:
                 self._audit(op, arguments, "error", f"{type(exc).__name__}: {exc}")
             return ToolOutcome(
-                content=f"ERROR (internal): {op.name} failed unexpectedly; tell the person.",
+                content=tool_problem(
+                    op.name,
+                    "error",
+                    "the operation failed unexpectedly: tell the person",
+                    "INTERNAL_ERROR",
+                ),
                 summary=f"internal error: {type(exc).__name__}: {exc}",
                 is_error=True,
             )

@@ -62,7 +62,7 @@ async def test_a_refused_write_goes_back_to_the_model_and_nothing_runs(
 
     result = tool_results(api.requests[1])[0]
     assert result["is_error"] is True
-    assert result["content"].startswith("REFUSED")
+    assert json.loads(result["content"])["refused"] == "vm: start refused by the person"
     assert events.of(ToolFinished)[0].refused
     from pxa.models.job import JobQuery
 
@@ -139,7 +139,8 @@ async def test_instructions_in_a_vm_description_cannot_get_past_the_gate(
         in api.requests[0]["system"][0]["text"]
     )
     refused = tool_results(api.requests[2])[0]
-    assert refused["is_error"] is True and refused["content"].startswith("REFUSED")
+    assert refused["is_error"] is True
+    assert json.loads(refused["content"])["refused"] == "vm: delete needs a person to confirm it"
     await infra.inventory.refresh()
     assert any(v.name == "web-server-03" for v in infra.inventory.vms())
 
@@ -153,7 +154,8 @@ async def test_a_failing_tool_comes_back_as_an_error_result(
 
     result = tool_results(api.requests[1])[0]
     assert result["is_error"] is True
-    assert "no-such-vm" in result["content"]
+    problem = json.loads(result["content"])
+    assert problem["operation"] == "vm.get" and "no-such-vm" in problem["error"]
     assert events.of(ToolFinished)[0].is_error
     assert infra.audit.recent()[0].result == "error"
 

@@ -81,7 +81,10 @@ async def test_a_write_asks_in_the_modal_and_a_refusal_goes_back_to_the_model(
         await pilot.press("n")
         await until(pilot, lambda: not chat.busy and len(api.requests) == 2)
         result = api.requests[1]["messages"][-1]["content"][0]
-        assert result["is_error"] is True and result["content"].startswith("REFUSED")
+        assert result["is_error"] is True
+        assert (
+            json.loads(result["content"])["refused"] == "vm: start cancelled: nothing was changed"
+        )
         assert any(who == "tool-error" and "refused" in text for who, text in chat.messages)
 
 
