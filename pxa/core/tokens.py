@@ -51,6 +51,17 @@ def all_scopes() -> list[str]:
     return sorted({*scopes(), *EXTRA_SCOPES})
 
 
+# A token's last use is recorded at most once a minute: a write on every request cost
+# more than the rest of answering a cached list.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def _touch_due(last_used_at: str | None) -> bool:
+    return not last_used_at or datetime.now(UTC) - datetime.fromisoformat(last_used_at) >= (
+        TOUCH_EVERY
+    )
+
+
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -125,7 +136,8 @@ class TokenService:
             raise InvalidToken("API token was revoked", details={"reason": "revoked"})
         if row.get("expires_at") and datetime.fromisoformat(row["expires_at"]) <= datetime.now(UTC):
             raise InvalidToken("API token has expired", details={"reason": "expired"})
-        self.repo.touch(row["id"])
+        if _touch_due(row.get("last_used_at")):
+            self.repo.touch(row["id"])
         return Principal(id=row["id"], scopes=frozenset(json.loads(row["permissions"])))
 
     def list(self) -> list[Token]:

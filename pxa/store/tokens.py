@@ -45,9 +45,11 @@ class TokenRepo:
 
     def touch(self, token_id: str) -> None:
         with self._d.lock:
-            self._d.db.table("tokens").update(
-                token_id, {"last_used_at": datetime.now(UTC).isoformat()}
+            self._d.db.execute(
+                "update tokens set last_used_at = ? where id = ?",
+                [datetime.now(UTC).isoformat(), token_id],
             )
+            self._d.db.conn.commit()
 
     @staticmethod
     def to_model(r: dict[str, Any]) -> Token:

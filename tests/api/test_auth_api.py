@@ -112,3 +112,25 @@ def test_the_command_line_creates_a_usable_token(api: LiveApi, anon: httpx.Clien
     token = out.stdout.strip()
     assert token.startswith("pxa_")
     assert anon.get("/vms", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_a_tokens_last_use_is_recorded_at_most_once_a_minute(api: LiveApi) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    admin = Principal(id="test-admin", scopes=frozenset(["vm:read"]), kind="user")
+    made = api.infra.tokens.create(TokenCreate(name="seen", permissions=["vm:read"]), admin)
+
+    def last_used() -> str | None:
+        return api.infra.tokens.repo.row(made.token_id)["last_used_at"]  # type: ignore[index]
+
+    assert last_used() is None
+    api.infra.tokens.verify(made.access_token)
+    first = last_used()
+    assert first is not None
+    api.infra.tokens.verify(made.access_token)
+    assert last_used() == first  # a second use within the minute writes nothing
+    earlier = (datetime.now(UTC) - timedelta(minutes=2)).isoformat()
+    with api.infra.database.lock:
+        api.infra.database.db.table("tokens").update(made.token_id, {"last_used_at": earlier})
+    api.infra.tokens.verify(made.access_token)
+    assert last_used() not in (None, earlier)
