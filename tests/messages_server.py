@@ -6,7 +6,7 @@ order, and records every request it received.
 
     from messages_server import MessagesServer, text_reply, tool_use_reply, error_reply
 
-    server = MessagesServer().start()          # or the `messages_server` fixture
+    server = MessagesServer().start()          # tests/ai has it as the `api` fixture
     server.script(
         tool_use_reply("vm_list", {"status": "running"}),
         text_reply("Three VMs are running."),
@@ -14,6 +14,8 @@ order, and records every request it received.
     client = anthropic.AsyncAnthropic(api_key="test", base_url=server.base_url)
     ...
     server.requests[0]["tools"]                # the JSON body of each POST /v1/messages
+    server.headers[0]                          # and its headers
+    server.reset()                             # forget script and requests (shared server)
     server.stop()
 
 Replies (each a `Reply`; build them with the helpers):
