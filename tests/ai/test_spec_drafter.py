@@ -6,6 +6,7 @@ validates it as it does the offline parser's draft.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +141,21 @@ def test_a_key_brings_the_drafter_and_none_leaves_the_parser(
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
     made = from_settings(settings)
     assert made is not None and made.model == settings.ai.model
+
+
+async def test_the_chat_agent_generates_terraform_through_its_tool(
+    make_agent: Any, api: MessagesServer, infra: Infra
+) -> None:
+    api.script(
+        tool_use_reply("terraform_generate", {"prompt": "a debian 12 vm with 2 cores"}),
+        text_reply("Here is the Terraform."),
+    )
+    agent = make_agent()  # no confirmer: generating is a read
+    await agent.turn("write terraform for a debian 12 vm", lambda event: None)
+    tools = {tool["name"] for tool in api.requests[0]["tools"]}
+    assert {"terraform_generate", "terraform_export"} <= tools
+    last = api.requests[1]["messages"][-1]["content"]
+    (result,) = [b for b in last if b.get("type") == "tool_result"]
+    assert "is_error" not in result
+    data = json.loads(result["content"])["data"]
+    assert data["generated_code"]["validation_score"] == 100
