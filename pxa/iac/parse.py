@@ -206,7 +206,11 @@ class _Parser:
             env = ENVIRONMENTS[match.group(1)]
             self.note(f"environment {env}")
             return env
-        return given
+        if not given:
+            return None
+        # The request's context may say "Production" or "QA env": tags want lower-case words.
+        slug = re.sub(r"[^a-z0-9_.-]+", "-", given.strip().lower()).strip("-.")
+        return ENVIRONMENTS.get(slug, slug or None)
 
     def _network_wide(self, draft: dict[str, Any]) -> None:
         admin = self.find(r"(?:admin|management)\s+(?:network|cidr|subnet)\s+(\S+/\d+)")

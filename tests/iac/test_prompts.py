@@ -105,3 +105,9 @@ def test_secure_defaults_fill_what_the_prompt_leaves_out(facts: ClusterFacts) ->
     assert vm.firewall.enabled and vm.firewall.policy_in == "DROP"
     assert [(r.port, r.source) for r in vm.firewall.rules] == [("22", "admin"), ("80,443", None)]
     assert vm.cloud_init.tls is True and vm.agent is True
+
+
+def test_the_contexts_environment_becomes_a_lower_case_tag(facts: ClusterFacts) -> None:
+    spec = ground(load_spec(parse("a vm", environment="Production").draft), facts).spec
+    assert spec.environment == "production" and spec.vms[0].tags == ["production"]
+    assert spec.vms[0].protection is True  # production VMs are protected by default
