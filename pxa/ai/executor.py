@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from pxa.ai.compact import tool_problem, tool_result
 from pxa.core.context import CallContext, ConfirmationRequest, Confirmer
@@ -52,7 +52,19 @@ class ToolExecutor:
         return Actor(kind="chat", id=self.session_id)
 
     async def run(self, op: Operation, arguments: dict[str, Any]) -> ToolOutcome:
-        risk = _risk(op, arguments)
+        try:
+            payload = op.input.model_validate(arguments)
+        except ValidationError as exc:  # the model got the arguments wrong: say which
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"])
+            message = f"{field}: {first['msg']}" if field else first["msg"]
+            self._audit(op, arguments, "error", message)
+            return ToolOutcome(
+                content=tool_problem(op.name, "error", message, "VALIDATION_ERROR"),
+                summary=f"error: {message}",
+                is_error=True,
+            )
+        risk = op.risk_of(payload)
         state = {"confirmed": False}
 
         async def confirm(request: ConfirmationRequest) -> bool | str:
@@ -62,7 +74,7 @@ class ToolExecutor:
             return answer
 
         ctx = CallContext(actor=self.actor, confirm=confirm if self.confirm else None)
-        call = asyncio.ensure_future(self.infra.call(op.name, arguments, ctx))
+        call = asyncio.ensure_future(self.infra.call(op.name, payload, ctx))
         try:
             result = await asyncio.shield(call)
         except asyncio.CancelledError:
@@ -104,8 +116,7 @@ class ToolExecutor:
             )
         except Exception as exc:  # a defect, not the model's fault: the chat carries on
             log.exception("tool %s failed", op.name)
-            if risk is Risk.read:
-                self._audit(op, arguments, "error", f"{type(exc).__name__}: {exc}")
+            self._audit(op, arguments, "error", f"{type(exc).__name__}: {exc}")
             return ToolOutcome(
                 content=tool_problem(
                     op.name,
@@ -146,14 +157,6 @@ class ToolExecutor:
             result=result,
             error=error,
         )
-
-
-def _risk(op: Operation, arguments: dict[str, Any]) -> Risk:
-    """The call's risk; arguments the model got wrong fall back to the operation's own."""
-    try:
-        return op.risk_of(op.input.model_validate(arguments))
-    except Exception:
-        return op.risk
 
 
 def brief(result: BaseModel) -> str:

@@ -221,3 +221,20 @@ async def test_a_deprecated_model_is_named_with_its_end_of_life(
     [warning] = events.of(Notice)
     assert warning.text.startswith("The model claude-sonnet-4-5 is deprecated")
     assert "November 30th, 2026" in warning.text
+
+
+async def test_arguments_the_model_got_wrong_are_named_and_audited(
+    make_agent: Callable[..., Any], api: MessagesServer, infra: Infra
+) -> None:
+    api.script(
+        tool_use_reply("vm_snapshot_create", {"vm_id": "db-01", "name": "1 bad name"}),
+        text_reply("That name is not allowed."),
+    )
+    person = Confirmations(True)
+    await make_agent(person).turn("snapshot db-01", Transcript().append)
+
+    problem = json.loads(tool_results(api.requests[1])[0]["content"])
+    assert problem["error"].startswith("name: String should match pattern")
+    assert person.asked == []
+    [row] = infra.audit.recent()
+    assert (row.operation, row.result) == ("vm.snapshot.create", "error")
