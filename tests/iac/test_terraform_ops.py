@@ -10,7 +10,7 @@ import pytest
 from pxa.core.context import CallContext
 from pxa.core.infra import Infra
 from pxa.errors import Invalid
-from pxa.iac.export import spec_from_bpg, spec_from_telmate
+from pxa.iac.read_hcl import spec_from_bpg, spec_from_telmate
 from pxa.iac.spec import FirewallSpec
 from pxa.iac.validate import validate
 from pxa.models.common import Actor
