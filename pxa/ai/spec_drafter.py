@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pxa.iac.models import GenerateContext
 
 TOOL = "infrastructure_spec"
+MAX_NAMES = 300  # enough to steer clear of clashes; grounding checks every name anyway
 SYSTEM = (
     "You turn a request for Proxmox VE infrastructure into an infrastructure spec by "
     f"calling the {TOOL} tool exactly once. Use only templates, nodes, storages, bridges "
@@ -77,7 +78,9 @@ class ClaudeSpecDrafter:
             {
                 "environment": context.environment,
                 "compliance_requirements": context.compliance_requirements,
-                "cluster": facts.model_dump(exclude={"used_vm_ids"}),
+                # VM ids are chosen when grounded; names only so new ones do not clash.
+                "cluster": facts.model_dump(exclude={"used_vm_ids", "guest_names"}),
+                "guest_names_taken": facts.guest_names[:MAX_NAMES],
             }
         )
         try:
