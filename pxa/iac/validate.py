@@ -281,8 +281,9 @@ def validate(files: dict[str, str], provider: str) -> ValidationReport:
         checker.add(
             "provider_requirement", "terraform.required_providers", "no required_providers block"
         )
-    for file, text in strings:
+    for file, raw in strings:
         checker.file = file
+        text = _code_of(raw)
         for var in VAR_REF.findall(text):
             if var not in declared_vars:
                 checker.add(
@@ -292,6 +293,17 @@ def validate(files: dict[str, str], provider: str) -> ValidationReport:
             if (rtype, rname) not in declared_resources:
                 checker.add("unknown_reference", f"{rtype}.{rname}", "no such resource here")
     return _report(checker)
+
+
+INTERPOLATION = re.compile(r"(?<!\$)\$\{([^}]*)\}")
+
+
+def _code_of(text: str) -> str:
+    """The expression parts of a parsed value: a quoted string's text is data, except
+    what it interpolates (an escaped `$${` is not an interpolation)."""
+    if is_string(text):
+        return " ".join(INTERPOLATION.findall(text))
+    return text
 
 
 def _report(checker: _Checker) -> ValidationReport:

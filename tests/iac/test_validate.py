@@ -96,3 +96,13 @@ def test_the_score_subtracts_each_problems_penalty() -> None:
 def test_the_wrong_provider_source_is_named() -> None:
     report = validate({"providers.tf": REQUIRED}, "telmate")
     assert [p.path for p in report.problems] == ["terraform.required_providers.proxmox.source"]
+
+
+def test_text_in_a_string_is_data_but_its_interpolations_are_checked() -> None:
+    literal = (
+        'resource "proxmox_virtual_environment_vm" "a" {\n  node_name = "x"\n'
+        '  description = "mentions var.nope and proxmox_x.y; escaped $${var.z}"\n}'
+    )
+    assert check(literal) == []
+    interpolated = 'resource "proxmox_virtual_environment_vm" "a" {\n  node_name = "${var.n}"\n}'
+    assert check(interpolated) == [("undeclared_variable", "var.n")]
