@@ -235,10 +235,11 @@ def _recommendations(spec: InfraSpec, findings: list[Finding], provider: str) ->
                 f"{vm.name}: name the site's domain (e.g. 'for www.example.com') so certbot "
                 "issues a trusted certificate; until then a self-signed one is made"
             )
-        if any(r.source == ADMIN_SOURCE for r in vm.firewall.rules) and not spec.admin_cidr:
+        ports = [r.port or r.macro or "all" for r in vm.firewall.rules if r.source == ADMIN_SOURCE]
+        if ports and not spec.admin_cidr:
             out.append(
-                f"{vm.name}: SSH is allowed only from var.admin_cidr; set it to your admin "
-                "network when you apply"
+                f"{vm.name}: port(s) {', '.join(ports)} accept only var.admin_cidr; set it to "
+                "your admin network when you apply"
             )
     if provider == "telmate":
         out.append(
