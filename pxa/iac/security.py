@@ -56,6 +56,13 @@ ADVICE: dict[str, str] = {
     "PXA-VN-001": "pick a template whose OS is still supported",
     "PXA-VN-002": "plan the move to a newer OS release before end of life",
 }
+# What the Telmate provider cannot express, and what to do instead.
+TELMATE_CANNOT: dict[str, str] = {
+    "PXA-FW-001": "the Telmate provider cannot turn the VM firewall on: generate for "
+    "--provider bpg, or enable it and add the rules with pxa after apply",
+    "PXA-BK-001": "the Telmate provider has no backup jobs: generate for --provider bpg, or "
+    "schedule backups with `pxa backup schedule create` after apply",
+}
 SECRET_PATTERNS = (
     (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"), "a private key"),
     (re.compile(r"PVEAPIToken=\S+"), "a PVE API token"),
@@ -93,8 +100,11 @@ class SecurityAnalysis(BaseModel):
     rules_applied: list[str] = Field(default_factory=list)
 
 
-def guest_view(vm: VmSpec, spec: InfraSpec) -> GuestView:
+def guest_view(vm: VmSpec, spec: InfraSpec, provider: str = "bpg") -> GuestView:
+    """The VM as the generated code makes it. Telmate's provider can neither turn a VM
+    firewall on nor schedule backups, so for it those parts of the spec do not count."""
     ci = vm.cloud_init
+    code_can = provider != "telmate"
     rules = [
         FirewallRuleView(
             direction=r.direction,
@@ -111,7 +121,7 @@ def guest_view(vm: VmSpec, spec: InfraSpec) -> GuestView:
     ]
     family, _, version = (vm.os or "").partition("-")
     web = is_web_server(vm)
-    covered = bool(spec.backup and spec.backup.enabled)
+    covered = bool(spec.backup and spec.backup.enabled) and code_can
     return GuestView(
         id=f"spec/{vm.name}",
         name=vm.name,
@@ -125,7 +135,7 @@ def guest_view(vm: VmSpec, spec: InfraSpec) -> GuestView:
         if vm.os
         else OsView(),
         firewall=FirewallView(
-            enabled=vm.firewall.enabled,
+            enabled=vm.firewall.enabled and code_can,
             policy_in=vm.firewall.policy_in,
             policy_out=vm.firewall.policy_out,
             rules=rules,
@@ -172,14 +182,14 @@ def analyse(
     ValueError names an unknown framework.
     """
     wanted = [framework_name(f) for f in frameworks or []]
-    views = [guest_view(vm, spec) for vm in spec.vms]
+    views = [guest_view(vm, spec, provider) for vm in spec.vms]
     cluster = ClusterView(now=now or datetime.now(UTC))
     findings = [f for f in evaluate(views, cluster) if f.rule_id in SPEC_RULES]
     secrets = code_secrets(files or {})
     if secrets:
         rule = rule_by_id("PXA-AC-004")
         findings.append(finding(rule, "code", None, "literal secret in " + "; ".join(secrets)))
-    issues = [_issue(f) for f in findings]
+    issues = [_issue(f, provider) for f in findings]
     worst = min((score([f for f in findings if f.target == v.id]) for v in views), default=100)
     failed = {f.rule_id for f in findings}
     return SecurityAnalysis(
@@ -192,14 +202,20 @@ def analyse(
     )
 
 
-def _issue(item: Finding) -> Issue:
+def _advice(rule_id: str, remediation: str, provider: str) -> str:
+    if provider == "telmate" and rule_id in TELMATE_CANNOT:
+        return TELMATE_CANNOT[rule_id]
+    return ADVICE.get(rule_id, remediation)
+
+
+def _issue(item: Finding, provider: str) -> Issue:
     return Issue(
         rule_id=item.rule_id,
         title=item.title,
         severity=item.severity,
         vm=item.target_name,
         evidence=item.evidence,
-        remediation=ADVICE.get(item.rule_id, item.remediation),
+        remediation=_advice(item.rule_id, item.remediation, provider),
         cis=item.cis,
         soc2=item.soc2,
     )
@@ -225,7 +241,8 @@ def _recommendations(spec: InfraSpec, findings: list[Finding], provider: str) ->
     out: list[str] = []
     for item in findings:
         who = f"{item.target_name}: " if item.target_name else ""
-        out.append(f"{who}{ADVICE.get(item.rule_id, item.remediation)} [{item.rule_id}]")
+        advice = _advice(item.rule_id, item.remediation, provider)
+        out.append(f"{who}{advice} [{item.rule_id}]")
     for vm in spec.vms:
         ci = vm.cloud_init
         if not ci.auto_updates:
@@ -241,9 +258,4 @@ def _recommendations(spec: InfraSpec, findings: list[Finding], provider: str) ->
                 f"{vm.name}: port(s) {', '.join(ports)} accept only var.admin_cidr; set it to "
                 "your admin network when you apply"
             )
-    if provider == "telmate":
-        out.append(
-            "Telmate's provider cannot manage VM firewalls or backup jobs: apply the spec's "
-            "firewall and backup schedule with pxa, or generate for --provider bpg"
-        )
     return list(dict.fromkeys(out))

@@ -72,3 +72,14 @@ def test_compliance_frameworks_map_to_rule_ids(facts: ClusterFacts) -> None:
 def test_rules_that_need_the_live_cluster_are_not_applied(facts: ClusterFacts) -> None:
     applied = set(analysed("a vm", facts).rules_applied)
     assert "PXA-FW-001" in applied and "PXA-BK-002" not in applied and "PXA-CL-001" not in applied
+
+
+def test_telmate_code_is_judged_without_the_firewall_and_backups_it_cannot_set(
+    facts: ClusterFacts,
+) -> None:
+    spec = ground(load_spec(parse("a web server").draft), facts).spec
+    analysis = analyse(spec, files=render(spec, "telmate"), provider="telmate")
+    assert {"PXA-FW-001", "PXA-BK-001"} <= rule_ids(analysis) and not analysis.passed
+    firewall = next(i for i in analysis.issues if i.rule_id == "PXA-FW-001")
+    assert "--provider bpg" in firewall.remediation
+    assert analyse(spec, files=render(spec, "bpg")).passed  # the same spec, with bpg
