@@ -81,3 +81,13 @@ async def test_export_shows_import_blocks(make_app) -> None:  # type: ignore[no-
         screen = await _open_from_palette(pilot, "terraform: export")
         await _generate(pilot, screen, "web-server-01")
         assert 'id = "pve1/100"' in screen.result.generated_code.files["imports.tf"]
+
+
+async def test_export_starts_from_the_vm_under_the_cursor(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.current_pane.table
+        wanted = table.cursor_vm.name
+        screen = await _open_from_palette(pilot, "terraform: export")
+        assert screen.query_one("#prompt", Input).value == wanted

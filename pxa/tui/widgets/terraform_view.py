@@ -82,9 +82,12 @@ class TerraformScreen(ModalScreen[None]):
         Binding("ctrl+s", "save", "save", id="terraform-save"),
     ]
 
-    def __init__(self, mode: str = "generate", default_dir: str = "./terraform") -> None:
+    def __init__(
+        self, mode: str = "generate", default_dir: str = "./terraform", text: str = ""
+    ) -> None:
         super().__init__()
         self.mode = mode
+        self.text = text
         self.default_dir = default_dir
         self.result: Any = None
 
@@ -97,7 +100,7 @@ class TerraformScreen(ModalScreen[None]):
                     if self.mode == "generate"
                     else "VM names, comma-separated (empty: every VM)"
                 )
-                yield Input(placeholder=hint, id="prompt")
+                yield Input(self.text, placeholder=hint, id="prompt")
                 yield Select(
                     [("bpg", "bpg"), ("telmate", "telmate")],
                     value="bpg",
@@ -172,5 +175,15 @@ class TerraformScreen(ModalScreen[None]):
         )
 
 
+def selected_vm_names(app: Any) -> list[str]:
+    """The VMs marked (or under the cursor) in the VMs pane, for export; QEMU VMs only."""
+    table = getattr(getattr(app, "current_pane", None), "table", None)
+    if table is None or not hasattr(table, "selected_ids"):
+        return []
+    vms = table.rows.vms
+    return [vms[i].name for i in table.selected_ids() if i.startswith("vm-") and i in vms]
+
+
 def open_terraform(app: Any, mode: str = "generate") -> None:
-    app.push_screen(TerraformScreen(mode))
+    text = ", ".join(selected_vm_names(app)) if mode == "export" else ""
+    app.push_screen(TerraformScreen(mode, text=text))
