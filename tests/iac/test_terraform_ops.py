@@ -155,3 +155,18 @@ async def test_export_of_an_unknown_vm_names_it(infra: Infra) -> None:
     with pytest.raises(Invalid) as caught:
         await infra.call("terraform.export", {"names": ["nope"]}, CTX)
     assert caught.value.field == "names"
+
+
+async def test_a_bridge_missing_on_the_node_is_refused(infra: Infra) -> None:
+    error = await refused(infra, "a debian 12 vm on bridge vmbr1")
+    assert error.field == "spec.vms[0].nics[0].bridge" and "pve3" in error.message
+
+
+async def test_an_unknown_storage_is_refused(infra: Infra) -> None:
+    error = await refused(infra, "a vm on storage fast-nvme")
+    assert error.field == "spec.vms[0].disks[0].storage" and "local-lvm" in error.message
+
+
+async def test_a_template_on_another_nodes_local_storage_is_refused(infra: Infra) -> None:
+    error = await refused(infra, "a debian 12 vm on pve1")
+    assert error.field == "spec.vms[0].node" and "ubuntu-22.04" in error.message
