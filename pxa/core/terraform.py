@@ -87,8 +87,15 @@ async def cluster_facts(infra: Infra) -> ClusterFacts:
             os_name = (
                 name if OS_NAME.match(name) else next((t for t in tags if t != "template"), None)
             )
+            disk = row.get("maxdisk")
             templates.append(
-                TemplateFact(name=name, vm_id=int(row["vmid"]), node=row["node"], os=os_name)
+                TemplateFact(
+                    name=name,
+                    vm_id=int(row["vmid"]),
+                    node=row["node"],
+                    os=os_name,
+                    disk_gb=round(disk / 1024**3, 1) if disk else None,
+                )
             )
     storages = [
         StorageFact(

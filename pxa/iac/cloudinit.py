@@ -31,6 +31,8 @@ SERVICES: dict[str, tuple[str, str]] = {
 WEB_SERVERS = frozenset({"nginx", "apache", "caddy", "haproxy"})
 DEFAULT_USERS = {"ubuntu": "ubuntu", "debian": "debian"}
 KEYS_VARIABLE = "ssh_public_keys"
+# Where user-data is stored: a snippet (bpg) or a cloud-init ISO (Telmate) on this storage.
+USER_DATA_STORAGE = "local"
 PASSWORD_VARIABLE = "vm_password"
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from pxa.iac.cloudinit import USER_DATA_STORAGE
 from pxa.iac.spec import InfraSpec, VmSpec
 
 MB = 1024 * 1024
@@ -34,6 +35,7 @@ class TemplateFact(BaseModel):
     name: str
     vm_id: int
     node: str
+    disk_gb: float | None = None  # its root disk: a clone's disk can only grow from it
     os: str | None = None  # "ubuntu-22.04" when the name or tags say so
 
 
@@ -163,6 +165,36 @@ class _Grounder:
     def _clone_across(self, template: TemplateFact, node: str) -> bool:
         # PVE clones to another node only from shared storage; templates here are local.
         return False
+
+    def disk_sizes(self, vm: VmSpec, at: str, template: TemplateFact | None) -> None:
+        if template is None or template.disk_gb is None:
+            return
+        if vm.disks[0].size_gb < template.disk_gb:
+            self.problem(
+                f"{at}.disks[0].size_gb",
+                "smaller_than_template",
+                f"{vm.disks[0].size_gb} GB is smaller than template {template.name}'s "
+                f"{template.disk_gb:g} GB disk; a clone's disk can only grow",
+                vm.disks[0].size_gb,
+            )
+
+    def snippets(self, vm: VmSpec, at: str) -> None:
+        """User-data goes to `local` as a snippet (bpg) or an ISO (Telmate's cloud-init disk)."""
+        if not vm.cloud_init.user_data:
+            return
+        local = next((s for s in self.facts.storages if s.id == USER_DATA_STORAGE), None)
+        if (
+            local is None
+            or vm.node not in local.nodes
+            or not {"snippets", "iso"} <= set(local.content)
+        ):
+            self.problem(
+                f"{at}.cloud_init",
+                "no_snippets_storage",
+                f"the cloud-init user-data is stored on {USER_DATA_STORAGE!r}, which must allow "
+                f"the 'snippets' and 'iso' content on {vm.node} (Datacenter → Storage → "
+                f"{USER_DATA_STORAGE} → Content)",
+            )
 
     def storage(self, vm: VmSpec, at: str) -> None:
         for index, disk in enumerate(vm.disks):
@@ -340,6 +372,8 @@ class _Grounder:
             if node is None:
                 continue
             self.storage(vm, at)
+            self.disk_sizes(vm, at, template)
+            self.snippets(vm, at)
             self.network(vm, at)
         self.capacity()
         self.ids()

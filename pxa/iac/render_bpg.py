@@ -15,7 +15,6 @@ FILE = "proxmox_virtual_environment_file"
 FW_OPTIONS = "proxmox_virtual_environment_firewall_options"
 FW_RULES = "proxmox_virtual_environment_firewall_rules"
 BACKUP_JOB = "proxmox_backup_job"
-SNIPPETS_STORAGE = "local"
 
 
 def provider_block() -> Block:
@@ -58,7 +57,7 @@ def vm_blocks(vm: VmSpec, spec: InfraSpec) -> list[Block]:
         out.append(
             Block("resource", (FILE, f"{label}_user_data"))
             .set("content_type", "snippets")
-            .set("datastore_id", SNIPPETS_STORAGE)
+            .set("datastore_id", cloudinit.USER_DATA_STORAGE)
             .set("node_name", vm.node)
             .add(
                 Block("source_raw")

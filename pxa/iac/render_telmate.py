@@ -17,7 +17,6 @@ from pxa.iac.spec import InfraSpec, VmSpec, resource_name
 
 VM = "proxmox_vm_qemu"
 CI_DISK = "proxmox_cloud_init_disk"
-CI_DISK_STORAGE = "local"
 
 
 def provider_block() -> Block:
@@ -73,7 +72,7 @@ def vm_blocks(vm: VmSpec, spec: InfraSpec) -> list[Block]:
             Block("resource", (CI_DISK, label))
             .set("name", vm.name)
             .set("pve_node", vm.node)
-            .set("storage", CI_DISK_STORAGE)
+            .set("storage", cloudinit.USER_DATA_STORAGE)
             .set("meta_data", cloudinit.meta_data(vm))
             .set("network_config", cloudinit.network_config(vm))
             .set(

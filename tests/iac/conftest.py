@@ -25,9 +25,13 @@ def facts() -> ClusterFacts:
             NodeFact(name="pve3", cpus=16, memory_total_mb=131072, memory_used_mb=26000),
         ],
         templates=[
-            TemplateFact(name="ubuntu-22.04", vm_id=9000, node="pve1", os="ubuntu-22.04"),
-            TemplateFact(name="ubuntu-24.04", vm_id=9001, node="pve2", os="ubuntu-24.04"),
-            TemplateFact(name="debian-12", vm_id=9002, node="pve3", os="debian-12"),
+            TemplateFact(
+                name="ubuntu-22.04", vm_id=9000, node="pve1", os="ubuntu-22.04", disk_gb=10
+            ),
+            TemplateFact(
+                name="ubuntu-24.04", vm_id=9001, node="pve2", os="ubuntu-24.04", disk_gb=10
+            ),
+            TemplateFact(name="debian-12", vm_id=9002, node="pve3", os="debian-12", disk_gb=10),
         ],
         storages=[
             StorageFact(

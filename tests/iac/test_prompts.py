@@ -111,3 +111,10 @@ def test_the_contexts_environment_becomes_a_lower_case_tag(facts: ClusterFacts) 
     spec = ground(load_spec(parse("a vm", environment="Production").draft), facts).spec
     assert spec.environment == "production" and spec.vms[0].tags == ["production"]
     assert spec.vms[0].protection is True  # production VMs are protected by default
+
+
+def test_user_data_needs_snippets_on_local(facts: ClusterFacts) -> None:
+    local = next(s for s in facts.storages if s.id == "local")
+    local.content = ["backup", "iso"]
+    grounded = ground(load_spec(parse("a web server").draft), facts)
+    assert [p.field for p in grounded.problems] == ["spec.vms[0].cloud_init"]

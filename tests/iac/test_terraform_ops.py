@@ -170,3 +170,8 @@ async def test_an_unknown_storage_is_refused(infra: Infra) -> None:
 async def test_a_template_on_another_nodes_local_storage_is_refused(infra: Infra) -> None:
     error = await refused(infra, "a debian 12 vm on pve1")
     assert error.field == "spec.vms[0].node" and "ubuntu-22.04" in error.message
+
+
+async def test_a_disk_smaller_than_the_templates_is_refused(infra: Infra) -> None:
+    error = await refused(infra, "a vm with 5gb disk")
+    assert error.field == "spec.vms[0].disks[0].size_gb" and "10 GB" in error.message
