@@ -5,10 +5,11 @@ environment (where pxa reads them), the local admin's password, an API token cre
 /v1 and used, webhooks with signing secrets (one delivered, one to a receiver that is
 down), a PBS storage added with its password, VM operations (jobs, audit rows), failed
 calls, and the command line (`pxa config init`, `config show`, `vm list`, a job handed to
-its runner, a wrong PVE secret). Then every secret is searched for in every file under
-pxa's data and config directories (the SQLite database and its WAL included, logs, config),
-in every column of every table of the database (so conversation history is covered once
-it is stored there), in everything logged and printed, and in every /v1 answer but the
+its runner, `pxa ask` against a local stand-in for Anthropic's API so a conversation is
+kept, `pxa chat list`, a wrong PVE secret). Then every secret is searched for in every file
+under pxa's data and config directories (the SQLite database and its WAL included, logs,
+config), in every column of every table of the database (conversations included, and any
+table added later), in everything logged and printed, and in every /v1 answer but the
 one that hands a new token out. Only the webhook signing secret has a place at rest: the
 sender must have it to sign (a receiver's own secret, not one of pxa's credentials).
 """
@@ -33,6 +34,7 @@ from typing import Any
 
 import httpx
 import pytest
+from messages_server import MessagesServer, text_reply, tool_use_reply
 from support import LiveApi, start_api, wait_job
 
 from pxa.core.tokens import all_scopes
@@ -242,6 +244,21 @@ def _cli_session(info: Any, values: dict[str, str]) -> list[str]:
     runs.append(pxa_cli(env, "vm", "start", stopped["name"], "--json"))  # hands the job over
     job = json.loads(runs[-1].stdout)
     runs.append(pxa_cli(env, "job", "show", job["job_id"], "--wait"))
+    # A conversation with the assistant (a local stand-in for Anthropic's API): the key
+    # is sent to that API, and the conversation is kept in the database.
+    messages = MessagesServer().start()
+    try:
+        messages.script(
+            tool_use_reply("vm_list", {"node": "pve2"}), text_reply("Eleven guests on pve2.")
+        )
+        chat = {**env, "PXA_AI__BASE_URL": messages.base_url}
+        runs.append(pxa_cli(chat, "ask", "what runs on pve2?"))
+        assert "Eleven guests" in runs[-1].stdout, runs[-1].stdout + runs[-1].stderr
+        sent = messages.headers[0]
+        assert values["anthropic_key"] in str(sent)  # used where it belongs
+        runs.append(pxa_cli(chat, "chat", "list"))
+    finally:
+        messages.stop()
     wrong = {**env, "PXA_PROXMOX_TOKEN_SECRET": values["wrong_pve_secret"]}
     runs.append(pxa_cli(wrong, "vm", "list"))
     assert runs[-1].returncode == 1  # refused by PVE, and said so
@@ -271,7 +288,9 @@ def database_cells(path: Path) -> Iterator[tuple[str, str]]:
         conn.close()
 
 
-def test_the_session_used_every_kind_of_secret(session: Session) -> None:
+def test_the_session_used_every_kind_of_secret_and_kept_a_conversation(
+    session: Session,
+) -> None:
     assert set(session.secrets) >= {
         "pve_token_secret",
         "anthropic_key",
@@ -281,6 +300,8 @@ def test_the_session_used_every_kind_of_secret(session: Session) -> None:
         "pbs_password",
     }
     assert (session.data / "pxa.db").exists() and any(session.config.iterdir())
+    cells = [text for _, text in database_cells(session.data / "pxa.db")]
+    assert any("Eleven guests on pve2." in text for text in cells)  # chat history is there
 
 
 def test_no_secret_is_in_any_file_of_the_data_or_config_dirs(session: Session) -> None:
