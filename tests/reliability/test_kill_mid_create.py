@@ -10,6 +10,7 @@ telling that it was resumed.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import make_infra
 
 from pxa.sandbox.server import SandboxServer
 
@@ -72,11 +74,9 @@ def clone_tasks(sandbox: SandboxServer, vmid: int) -> list[Any]:
     return [t for t in tasks if t.type == "qmclone" and int(t.args.get("newid", -1)) == vmid]
 
 
-def test_a_create_killed_mid_clone_is_finished_by_the_next_pxa(
-    slow_sandbox: SandboxServer, isolated: Path
-) -> None:
-    env, db = cli_env(slow_sandbox), isolated / "data" / "pxa.db"
-    command = [sys.executable, "-m", "pxa", "vm", "create", "killed-01", "--template",
+def kill_mid_clone(sandbox: SandboxServer, env: dict[str, str], db: Path, name: str) -> Any:
+    """Run `pxa vm create NAME --wait`, SIGKILL it while PVE clones; the job row left."""
+    command = [sys.executable, "-m", "pxa", "vm", "create", name, "--template",
                "debian-12", "--no-start", "--wait", "--json"]  # fmt: skip
     first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline, row = time.monotonic() + 60, None
@@ -89,23 +89,34 @@ def test_a_create_killed_mid_clone_is_finished_by_the_next_pxa(
     time.sleep(0.5)
     first.send_signal(signal.SIGKILL)
     first.wait(10)
-
     killed = job_row(db, id=row["id"])
     assert killed is not None and killed["status"] == "running"  # left behind, unfinished
     assert str(first.pid) in killed["owner"]  # owned by the dead process
-    task = slow_sandbox.world.tasks.by_upid[killed["upid"]]  # type: ignore[union-attr]
-    assert task.status == "running"  # PVE is still cloning
+    assert sandbox.world is not None
+    assert sandbox.world.tasks.by_upid[killed["upid"]].status == "running"  # PVE still clones
+    return killed
 
+
+def follow_in_a_new_pxa(env: dict[str, str], job_id: str) -> tuple[int, dict[str, Any]]:
     second = subprocess.run(
-        [sys.executable, "-m", "pxa", "job", "show", row["id"], "--wait", "--json"],
+        [sys.executable, "-m", "pxa", "job", "show", job_id, "--wait", "--json"],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert second.returncode == 0, second.stderr
-    job = json.loads(second.stdout)
-    assert job["status"] == "completed", job["error"]
+    return second.returncode, json.loads(second.stdout)
+
+
+def test_a_create_killed_mid_clone_is_finished_by_the_next_pxa(
+    slow_sandbox: SandboxServer, isolated: Path
+) -> None:
+    env, db = cli_env(slow_sandbox), isolated / "data" / "pxa.db"
+    killed = kill_mid_clone(slow_sandbox, env, db, "killed-01")
+    task = slow_sandbox.world.tasks.by_upid[killed["upid"]]  # type: ignore[union-attr]
+
+    code, job = follow_in_a_new_pxa(env, killed["id"])
+    assert (code, job["status"]) == (0, "completed"), job["error"]
     assert any("resumed" in line["message"] for line in job["logs"])
     # One clone in PVE: the task the killed process started, followed to its end.
     assert [t.upid for t in clone_tasks(slow_sandbox, int(task.args["newid"]))] == [killed["upid"]]
@@ -118,3 +129,21 @@ def test_a_create_killed_mid_clone_is_finished_by_the_next_pxa(
     )
     names = [vm["name"] for vm in json.loads(listed.stdout)["vms"]]
     assert names.count("killed-01") == 1
+
+
+def test_a_clone_that_failed_while_pxa_was_dead_fails_the_job_with_the_reason(
+    slow_sandbox: SandboxServer, isolated: Path
+) -> None:
+    env, db = cli_env(slow_sandbox), isolated / "data" / "pxa.db"
+    killed = kill_mid_clone(slow_sandbox, env, db, "killed-02")
+    infra = make_infra(slow_sandbox, isolated / "other.db")
+    try:  # someone stops the clone in PVE while no pxa is running
+        asyncio.run(infra.adapter.task_stop(killed["upid"]))
+    finally:
+        infra.adapter.close()
+
+    code, job = follow_in_a_new_pxa(env, killed["id"])
+    assert (code, job["status"]) == (1, "failed")
+    assert "Proxmox task failed" in job["error"], job["error"]
+    task = slow_sandbox.world.tasks.by_upid[killed["upid"]]  # type: ignore[union-attr]
+    assert len(clone_tasks(slow_sandbox, int(task.args["newid"]))) == 1  # not cloned again
