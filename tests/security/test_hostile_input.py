@@ -150,6 +150,22 @@ def test_a_vm_name_with_path_traversal_is_422_naming_name(http: httpx.Client, na
 
 
 @pytest.mark.parametrize("name", TRAVERSAL)
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/storage", {"type": "dir", "path": "/srv/pxa", "content": ["iso"]}),
+        ("/v1/networks", {}),
+    ],
+    ids=["storage", "network"],
+)
+def test_a_storage_or_network_name_with_path_traversal_is_422_naming_name(
+    http: httpx.Client, path: str, body: dict[str, Any], name: str
+) -> None:
+    r = http.post(path, json={"name": name, **body})
+    assert assert_clean_4xx(r, 422)["details"]["field"] == "name"
+
+
+@pytest.mark.parametrize("name", TRAVERSAL)
 def test_a_snapshot_name_with_path_traversal_is_refused(http: httpx.Client, name: str) -> None:
     r = http.post("/v1/vms/web-server-01/snapshots", json={"name": name})
     assert_clean_4xx(r, 400, 422)
