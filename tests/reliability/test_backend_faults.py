@@ -133,7 +133,7 @@ def test_jobs_end_truthfully_while_proxmox_fails_some_calls(
 
 
 def test_jobs_running_through_an_outage_finish_once_proxmox_is_back(
-    http: httpx.Client, sandbox: SandboxServer
+    api: LiveApi, http: httpx.Client, sandbox: SandboxServer
 ) -> None:
     targets = power_targets(http, 4)
     before = {vm_id: len(power_tasks(sandbox, vm_id)) for vm_id in targets}
@@ -142,6 +142,12 @@ def test_jobs_running_through_an_outage_finish_once_proxmox_is_back(
         r = power(http, vm_id, action)
         assert r.status_code == 202, r.text
         jobs[vm_id] = r.json()["data"]["job"]["job_id"]
+    deadline = time.monotonic() + 10
+    while not all(api.infra.jobs.get(job_id).upid for job_id in jobs.values()):
+        assert time.monotonic() < deadline, "the jobs did not start their tasks"
+        time.sleep(0.01)
+    # Every task runs in PVE now. (A start request cut off by the outage may fail its job,
+    # saying so: whether PVE got it cannot be known, so it is not sent again.)
     sandbox.faults.down_for(1.0)  # back by itself, with the jobs still being followed
     try:
         finished = {vm_id: wait_job(http, job_id) for vm_id, job_id in jobs.items()}
