@@ -13,7 +13,7 @@ import logging
 import time
 from typing import Any
 
-from pxa.errors import BackendUnavailable, PxaError
+from pxa.errors import PxaError
 from pxa.events import EventBus
 from pxa.models.vm import Vm
 from pxa.proxmox.adapter import ProxmoxAdapter
@@ -50,6 +50,8 @@ class Inventory:
         self.requests = 0  # PVE calls made by refreshes, for the benchmark
         self.error: PxaError | None = None
         self._lock = asyncio.Lock()
+        self._started_at = 0.0  # when the latest refresh began asking PVE
+        self._finished_at = 0.0  # and when it had its answer or its error
         self._vms: list[Vm] | None = None
         # Per guest: the shape its Vm was mapped from, and that Vm. A refresh that only
         # moves usage figures copies them in rather than mapping 10,000 rows afresh.
@@ -61,27 +63,50 @@ class Inventory:
         return self.error is None and self.refreshed_at > 0
 
     async def refresh(self) -> None:
+        """Read the cluster now; waiting callers share a refresh begun after they asked."""
+        asked = time.monotonic()
         async with self._lock:
-            self.requests += 1
-            try:
-                rows = await self.adapter.resources()
-            except PxaError as exc:
-                self._set_error(exc)
-                raise
-            self._apply(rows)
+            if self._started_at > asked:
+                if self.error is not None:
+                    raise self.error
+                return
+            await self._refresh_locked()
 
     async def ensure_fresh(self, max_age: float | None = None) -> None:
-        age = time.monotonic() - self.refreshed_at
-        if self.refreshed_at == 0 or age > (self.max_age if max_age is None else max_age):
-            await self.refresh()
+        """Refresh if older than `max_age`; concurrent callers share one refresh."""
+        limit = self.max_age if max_age is None else max_age
+        if not self._stale(limit):
+            return
+        asked = time.monotonic()
+        async with self._lock:
+            if self._finished_at > asked and self.error is not None:
+                raise self.error  # the refresh we waited for failed: don't queue another
+            if self._stale(limit):
+                await self._refresh_locked()
+
+    def _stale(self, limit: float) -> bool:
+        return self.refreshed_at == 0 or time.monotonic() - self.refreshed_at > limit
+
+    async def _refresh_locked(self) -> None:
+        self.requests += 1
+        self._started_at = time.monotonic()
+        try:
+            rows = await self.adapter.resources()
+        except PxaError as exc:
+            self._set_error(exc)
+            raise
+        finally:
+            self._finished_at = time.monotonic()
+        self._apply(rows)
 
     def invalidate(self) -> None:
         self.refreshed_at = 0.0
 
     def _set_error(self, exc: PxaError) -> None:
+        # Any failed read of the cluster is news: unreachable, refused auth or a 500 alike.
         was_healthy = self.error is None
         self.error = exc
-        if was_healthy and isinstance(exc, BackendUnavailable):
+        if was_healthy:
             self.bus.emit("backend.health_changed", healthy=False, message=exc.message)
 
     def _apply(self, rows: list[dict[str, Any]]) -> None:

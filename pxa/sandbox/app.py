@@ -125,8 +125,10 @@ class SandboxApp:
             if userid is None:
                 raise PveError(401, "Authentication failed!", body=False)
             csrf = route.path != uploads.UPLOAD_ROUTE  # PVE checks none on uploads
-            if req.method != "GET" and csrf and not accounts.verify_csrf(
-                req.headers.get("csrfpreventiontoken"), userid, now
+            if (
+                req.method != "GET"
+                and csrf
+                and not accounts.verify_csrf(req.headers.get("csrfpreventiontoken"), userid, now)
             ):
                 raise PveError(401, "Permission denied - invalid csrf token", body=False)
             return accounts.principal(userid, None)

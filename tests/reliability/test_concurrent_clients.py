@@ -114,12 +114,6 @@ def test_twenty_clients_at_once_leave_a_consistent_state(
     assert all(running[name] == "running" for name in names)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Inventory.ensure_fresh does not coalesce: each of N concurrent reads of a stale "
-    "inventory runs its own refresh, one after another (at 10,000 VMs ~0.4 s each, so "
-    "requests queue up under load); pxa/core/inventory.py",
-)
 async def test_concurrent_reads_of_a_stale_inventory_refresh_it_once(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:

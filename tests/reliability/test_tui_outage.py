@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from support import make_infra
 from tui.helpers import pane_settled, tui_settings
 
@@ -89,12 +88,6 @@ async def test_the_tui_rides_out_a_proxmox_outage_and_recovers_by_itself(
         await infra.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Inventory._set_error publishes backend.health_changed only for BackendUnavailable: "
-    "when every PVE call answers 500 the refreshes fail (inventory.error is set) but the header "
-    "keeps saying '● connected' (pxa/core/inventory.py, owned by the lead)",
-)
 async def test_the_tui_says_so_when_proxmox_answers_only_errors_and_recovers(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
