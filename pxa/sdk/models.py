@@ -70,3 +70,12 @@ class GeneratedCode(BaseModel):
     code: str
     validation_score: int | None = None
     security_analysis: SecurityAnalysis | None = None
+
+
+class ExportedCode(BaseModel):
+    """POST /v1/ai/export: the module for the selected live VMs, with `import {}` blocks."""
+
+    model_config = ConfigDict(extra="allow")
+
+    generated_code: GeneratedCode
+    vms: list[str]

@@ -29,3 +29,15 @@ def test_generate_refusal_names_the_field(client: ProxmoxAIClient) -> None:
 async def test_async_generate(aclient: AsyncProxmoxAIClient) -> None:
     made = await aclient.ai.generate("a debian 12 vm with 2 cores")
     assert made.validation_score == 100
+
+
+def test_generate_for_telmate_uses_its_resource(client: ProxmoxAIClient) -> None:
+    made = client.ai.generate("a debian 12 vm with 2 cores", provider="telmate")
+    assert 'resource "proxmox_vm_qemu"' in made.code and made.validation_score == 100
+
+
+def test_export_turns_live_vms_into_terraform_with_import_blocks(client: ProxmoxAIClient) -> None:
+    exported = client.ai.export(names=["web-server-01", "db-01"])
+    assert sorted(exported.vms) == ["db-01", "web-server-01"]
+    imports = exported.generated_code.model_extra["files"]["imports.tf"]  # type: ignore[index]
+    assert imports.count("import {") == 2
