@@ -130,3 +130,22 @@ def error(response: Any) -> dict[str, Any]:
     body: dict[str, Any] = response.json()
     assert body["success"] is False
     return body["error"]  # type: ignore[no-any-return]
+
+
+def cluster_env(info: Any, *, with_secret: bool = True) -> dict[str, str]:
+    """The environment of a `pxa` subprocess that uses the test's sandbox as a real cluster
+    (configured entirely through PXA_* variables; `info` is the sandbox's SandboxInfo)."""
+    import os
+
+    user, _, token = info.token_id.partition("!")
+    env = {
+        **os.environ,
+        "PXA_PROXMOX__HOST": info.host,
+        "PXA_PROXMOX__PORT": str(info.port),
+        "PXA_PROXMOX__USER": user,
+        "PXA_PROXMOX__TOKEN_NAME": token,
+        "PXA_PROXMOX__CA_CERT": str(info.ca_cert),
+    }
+    if with_secret:
+        env["PXA_PROXMOX_TOKEN_SECRET"] = info.token_secret
+    return env

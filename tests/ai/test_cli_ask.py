@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from messages_server import MessagesServer, Usage, error_reply, text_reply, tool_use_reply
+from support import cluster_env
 
 from pxa.sandbox.server import SandboxServer
 
@@ -18,18 +18,7 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 
 @pytest.fixture
 def pxa(sandbox: SandboxServer, isolated: Path, api: MessagesServer) -> Run:
-    info = sandbox.info
-    user, _, token = info.token_id.partition("!")
-    env = {
-        **os.environ,
-        "PXA_PROXMOX__HOST": info.host,
-        "PXA_PROXMOX__PORT": str(info.port),
-        "PXA_PROXMOX__USER": user,
-        "PXA_PROXMOX__TOKEN_NAME": token,
-        "PXA_PROXMOX__CA_CERT": str(info.ca_cert),
-        "PXA_PROXMOX_TOKEN_SECRET": info.token_secret,
-        "PXA_AI__BASE_URL": api.base_url,
-    }
+    env = {**cluster_env(sandbox.info), "PXA_AI__BASE_URL": api.base_url}
 
     def run(*args: str, key: bool = False) -> subprocess.CompletedProcess[str]:
         extra = {"ANTHROPIC_API_KEY": "test-key"} if key else {}

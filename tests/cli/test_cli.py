@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support import cluster_env
 
 from pxa.sandbox.server import SandboxServer
 
@@ -19,17 +19,7 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 @pytest.fixture
 def pxa(sandbox: SandboxServer, isolated: Path) -> Run:
     """`pxa` configured (through the environment) for the test's sandbox as a real cluster."""
-    info = sandbox.info
-    user, _, token = info.token_id.partition("!")
-    env = {
-        **os.environ,
-        "PXA_PROXMOX__HOST": info.host,
-        "PXA_PROXMOX__PORT": str(info.port),
-        "PXA_PROXMOX__USER": user,
-        "PXA_PROXMOX__TOKEN_NAME": token,
-        "PXA_PROXMOX__CA_CERT": str(info.ca_cert),
-        "PXA_PROXMOX_TOKEN_SECRET": info.token_secret,
-    }
+    env = cluster_env(sandbox.info)
 
     def run(
         *args: str, input: str | None = None, timeout: float = 90, **extra: str

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import hcl2
 import pytest
+from support import cluster_env
 
 from pxa.sandbox.server import SandboxServer
 
@@ -20,17 +20,7 @@ SEED = "Create a secure web server VM with Nginx, SSL certificate, and firewall 
 
 @pytest.fixture
 def pxa(sandbox: SandboxServer) -> Run:
-    info = sandbox.info
-    user, _, token = info.token_id.partition("!")
-    env = {
-        **os.environ,
-        "PXA_PROXMOX__HOST": info.host,
-        "PXA_PROXMOX__PORT": str(info.port),
-        "PXA_PROXMOX__USER": user,
-        "PXA_PROXMOX__TOKEN_NAME": token,
-        "PXA_PROXMOX__CA_CERT": str(info.ca_cert),
-        "PXA_PROXMOX_TOKEN_SECRET": info.token_secret,
-    }
+    env = cluster_env(sandbox.info)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import make_infra
+from support import cluster_env, make_infra
 
 from pxa.sandbox.server import SandboxServer
 
@@ -39,18 +38,8 @@ def slow_sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
 
 
 def cli_env(sandbox: SandboxServer) -> dict[str, str]:
-    info = sandbox.info
-    assert info is not None
-    user, _, token = info.token_id.partition("!")
-    return {
-        **os.environ,
-        "PXA_PROXMOX__HOST": info.host,
-        "PXA_PROXMOX__PORT": str(info.port),
-        "PXA_PROXMOX__USER": user,
-        "PXA_PROXMOX__TOKEN_NAME": token,
-        "PXA_PROXMOX__CA_CERT": str(info.ca_cert),
-        "PXA_PROXMOX_TOKEN_SECRET": info.token_secret,
-    }
+    assert sandbox.info is not None
+    return cluster_env(sandbox.info)
 
 
 def job_row(db: Path, **where: str) -> dict[str, Any] | None:

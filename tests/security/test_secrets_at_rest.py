@@ -35,7 +35,7 @@ from typing import Any
 import httpx
 import pytest
 from messages_server import MessagesServer, text_reply, tool_use_reply
-from support import LiveApi, start_api, wait_job
+from support import LiveApi, cluster_env, start_api, wait_job
 
 from pxa.core.tokens import all_scopes
 from pxa.paths import config_dir, data_dir
@@ -224,15 +224,7 @@ def _api_session(api: LiveApi, values: dict[str, str], receiver: Receiver) -> Se
 
 
 def _cli_session(info: Any, values: dict[str, str]) -> list[str]:
-    user, _, token_name = info.token_id.partition("!")
-    env = {
-        **os.environ,
-        "PXA_PROXMOX__HOST": info.host,
-        "PXA_PROXMOX__PORT": str(info.port),
-        "PXA_PROXMOX__USER": user,
-        "PXA_PROXMOX__TOKEN_NAME": token_name,
-        "PXA_PROXMOX__CA_CERT": str(info.ca_cert),
-    }
+    env = cluster_env(info, with_secret=False)
     runs = [
         pxa_cli(env, "config", "init"),
         pxa_cli(env, "config", "show"),
