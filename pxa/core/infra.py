@@ -187,6 +187,7 @@ class Infra:
         self._stop.set()
         for task in self._background:
             task.cancel()
+        self.inventory.close()
         await self.webhooks.stop()  # queued deliveries wait in SQLite for the next start
         await self.jobs.shutdown()
         self.adapter.close()

@@ -52,6 +52,7 @@ class Inventory:
         self._lock = asyncio.Lock()
         self._started_at = 0.0  # when the latest refresh began asking PVE
         self._finished_at = 0.0  # and when it had its answer or its error
+        self._behind: asyncio.Task[None] | None = None  # a refresh a reader did not wait for
         self._vms: list[Vm] | None = None
         # Per guest: the shape its Vm was mapped from, and that Vm. A refresh that only
         # moves usage figures copies them in rather than mapping 10,000 rows afresh.
@@ -73,9 +74,16 @@ class Inventory:
             await self._refresh_locked()
 
     async def ensure_fresh(self, max_age: float | None = None) -> None:
-        """Refresh if older than `max_age`; concurrent callers share one refresh."""
+        """Refresh if older than `max_age`; concurrent callers share one refresh.
+
+        Without `max_age` (a read), a healthy inventory answers at once and refreshes behind
+        the reader; one invalidated by a change, or never read, is refreshed first.
+        """
         limit = self.max_age if max_age is None else max_age
         if not self._stale(limit):
+            return
+        if max_age is None and self.refreshed_at > 0 and self.error is None:
+            self._refresh_behind()
             return
         asked = time.monotonic()
         async with self._lock:
@@ -83,6 +91,18 @@ class Inventory:
                 raise self.error  # the refresh we waited for failed: don't queue another
             if self._stale(limit):
                 await self._refresh_locked()
+
+    def _refresh_behind(self) -> None:
+        if self._behind is None or self._behind.done():
+            self._behind = asyncio.get_running_loop().create_task(self._quiet_refresh())
+
+    async def _quiet_refresh(self) -> None:
+        with contextlib.suppress(PxaError):  # the error is state: the next reader waits
+            await self.ensure_fresh(self.max_age)
+
+    def close(self) -> None:
+        if self._behind is not None:
+            self._behind.cancel()
 
     def _stale(self, limit: float) -> bool:
         return self.refreshed_at == 0 or time.monotonic() - self.refreshed_at > limit

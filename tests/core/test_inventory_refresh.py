@@ -63,3 +63,24 @@ async def test_any_failed_refresh_is_announced_once_as_unhealthy() -> None:
             await inv.refresh()
     health = [e for e in seen if e.type == "backend.health_changed"]
     assert [e.data["healthy"] for e in health] == [False]
+
+
+async def test_a_read_of_a_healthy_but_aging_inventory_is_answered_at_once() -> None:
+    adapter = SlowAdapter()
+    inv = inventory(adapter)
+    await inv.ensure_fresh()
+    inv.refreshed_at -= 60  # old, but nothing changed it
+    await inv.ensure_fresh()
+    assert adapter.calls == 1  # answered from what was known
+    await asyncio.sleep(0.1)
+    assert adapter.calls == 2 and not inv._stale(inv.max_age)  # refreshed behind the reader
+    inv.close()
+
+
+async def test_an_invalidated_inventory_is_refreshed_before_it_answers() -> None:
+    adapter = SlowAdapter()
+    inv = inventory(adapter)
+    await inv.ensure_fresh()
+    inv.invalidate()  # a change was made
+    await inv.ensure_fresh()
+    assert adapter.calls == 2
