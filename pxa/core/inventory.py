@@ -117,7 +117,12 @@ class Inventory:
             raise
         finally:
             self._finished_at = time.monotonic()
-        self._apply(rows)
+        guests, nodes, storage = _partition(rows)
+        # Mapping 10,000 guests is pure Python: in a thread, the event loop keeps answering
+        # (the GIL is handed over every few ms) instead of stalling for the whole of it.
+        stale, self._stale_facts = self._stale_facts, set()
+        mapped = await asyncio.to_thread(self._map, guests, self._mapped, stale)
+        self._apply(guests, nodes, storage, mapped)
 
     def invalidate(self) -> None:
         self.refreshed_at = 0.0
@@ -129,21 +134,16 @@ class Inventory:
         if was_healthy:
             self.bus.emit("backend.health_changed", healthy=False, message=exc.message)
 
-    def _apply(self, rows: list[dict[str, Any]]) -> None:
-        guests: dict[str, dict[str, Any]] = {}
-        nodes: dict[str, dict[str, Any]] = {}
-        storage: list[dict[str, Any]] = []
-        for row in rows:
-            kind = row.get("type")
-            if kind in ("qemu", "lxc"):
-                guests[guest_id(kind, int(row["vmid"]))] = row
-            elif kind == "node":
-                nodes[row["node"]] = row
-            elif kind == "storage":
-                storage.append(row)
+    def _apply(
+        self,
+        guests: dict[str, dict[str, Any]],
+        nodes: dict[str, dict[str, Any]],
+        storage: list[dict[str, Any]],
+        mapped: dict[str, tuple[tuple[Any, ...], Vm]],
+    ) -> None:
         old, first = self.guests, self.refreshed_at == 0 and not self.guests
         self.guests, self.nodes, self.storage = guests, nodes, storage
-        self._vms = None
+        self._install(mapped)
         self.refreshed_at = time.monotonic()
         if self.error is not None:
             self.error = None
@@ -158,7 +158,9 @@ class Inventory:
             if before is None:
                 self.bus.emit("vm.created", vm={"id": gid, "name": row.get("name"), **_st(row)})
             elif (before.get("status"), before.get("lock")) != (row.get("status"), row.get("lock")):
-                self.facts.get(gid, {}).pop("qmpstatus", None)  # a pause seen earlier is stale
+                if self.facts.get(gid, {}).pop("qmpstatus", None):  # a pause seen earlier
+                    self._stale_facts.add(gid)
+                    self._vms = None
                 self.bus.emit(
                     "vm.status_changed",
                     vm={"id": gid, "name": row.get("name"), **_st(row)},
@@ -205,19 +207,33 @@ class Inventory:
 
     def vms(self) -> list[Vm]:
         if self._vms is None:
-            mapped: dict[str, tuple[tuple[Any, ...], Vm]] = {}
-            stale = self._stale_facts
-            for gid, row in self.guests.items():
-                shape = row_shape(row)
-                seen = self._mapped.get(gid)
-                if seen is not None and seen[0] == shape and gid not in stale:
-                    vm = with_live_usage(seen[1], row)
-                else:
-                    vm = vm_from_resource(row, self.facts.get(gid))
-                mapped[gid] = (shape, vm)
-            self._mapped, self._stale_facts = mapped, set()
-            self._vms = [vm for _, vm in mapped.values()]
+            stale, self._stale_facts = self._stale_facts, set()
+            self._install(self._map(self.guests, self._mapped, stale))
+        assert self._vms is not None
         return self._vms
+
+    def _map(
+        self,
+        guests: dict[str, dict[str, Any]],
+        previous: dict[str, tuple[tuple[Any, ...], Vm]],
+        stale: set[str],
+    ) -> dict[str, tuple[tuple[Any, ...], Vm]]:
+        """Each guest's Vm: the previous one with new usage figures when nothing else changed."""
+        mapped: dict[str, tuple[tuple[Any, ...], Vm]] = {}
+        for gid, row in guests.items():
+            shape = row_shape(row)
+            seen = previous.get(gid)
+            if seen is not None and seen[0] == shape and gid not in stale:
+                vm = with_live_usage(seen[1], row)
+            else:
+                vm = vm_from_resource(row, self.facts.get(gid))
+            mapped[gid] = (shape, vm)
+        return mapped
+
+    def _install(self, mapped: dict[str, tuple[tuple[Any, ...], Vm]]) -> None:
+        self._mapped = mapped
+        # Facts learnt while a refresh mapped in its thread make those few guests stale.
+        self._vms = None if self._stale_facts else [vm for _, vm in mapped.values()]
 
     def node_online(self, node: str) -> bool | None:
         row = self.nodes.get(node)
@@ -232,6 +248,24 @@ class Inventory:
                 log.info("inventory refresh failed: %s", exc)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+def _partition(
+    rows: list[dict[str, Any]],
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """/cluster/resources rows → guests by id, nodes by name, storages."""
+    guests: dict[str, dict[str, Any]] = {}
+    nodes: dict[str, dict[str, Any]] = {}
+    storage: list[dict[str, Any]] = []
+    for row in rows:
+        kind = row.get("type")
+        if kind in ("qemu", "lxc"):
+            guests[guest_id(kind, int(row["vmid"]))] = row
+        elif kind == "node":
+            nodes[row["node"]] = row
+        elif kind == "storage":
+            storage.append(row)
+    return guests, nodes, storage
 
 
 def _st(row: dict[str, Any]) -> dict[str, Any]:

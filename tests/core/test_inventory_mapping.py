@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from pxa.core.inventory import Inventory
@@ -65,3 +66,14 @@ async def test_facts_learnt_from_a_config_reach_the_list() -> None:
     inventory.forget("vm-101")
     [vm] = inventory.vms()
     assert vm.ip_address is None
+
+
+async def test_facts_learnt_while_a_refresh_maps_are_not_lost() -> None:
+    inventory = Inventory(ScriptedAdapter([row()], [row(cpu=0.2)]), EventBus())  # type: ignore[arg-type]
+    await inventory.refresh()
+    refreshing = asyncio.create_task(inventory.refresh())
+    await asyncio.sleep(0)  # the refresh is under way
+    inventory.remember("vm-101", {"ip_address": "192.168.1.21"})
+    await refreshing
+    [vm] = inventory.vms()
+    assert vm.ip_address == "192.168.1.21" and vm.cpu_usage_percent == 20.0
