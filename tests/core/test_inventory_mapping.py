@@ -77,3 +77,14 @@ async def test_facts_learnt_while_a_refresh_maps_are_not_lost() -> None:
     await refreshing
     [vm] = inventory.vms()
     assert vm.ip_address == "192.168.1.21" and vm.cpu_usage_percent == 20.0
+
+
+def test_copying_usage_in_gives_the_same_vm_as_mapping_afresh() -> None:
+    from pxa.proxmox.mapping import vm_from_resource, with_live_usage
+
+    known = {"ip_address": "192.168.1.20", "created_at": "2025-01-02T03:04:05Z"}
+    newer = row(cpu=0.42, mem=512 * 1024**2, uptime=999)
+    copied = with_live_usage(vm_from_resource(row(), known), newer)
+    fresh = vm_from_resource(newer, known)
+    assert copied == fresh and copied.model_dump() == fresh.model_dump()
+    assert copied.model_copy(update={"name": "x"}).name == "x"
