@@ -36,10 +36,15 @@ class OfflineAgent:
         self.infra = infra
         self.conversation = conversation
         self.executor = ToolExecutor(infra, conversation.id, confirm)
+        self._told = False  # the key hint is said once per session, then "(offline)"
 
     @property
     def session_id(self) -> str:
         return self.conversation.id
+
+    def _offline_note(self) -> str:
+        told, self._told = self._told, True
+        return "offline" if told else OFFLINE
 
     async def turn(self, text: str, emit: Emit) -> TurnFinished:
         self.conversation.append("user", [{"type": "text", "text": text}])
@@ -47,16 +52,16 @@ class OfflineAgent:
         op = self.infra.catalogue.get(intent.operation) if intent else None
         if intent is None:
             reply = (
-                f"I couldn't understand that offline ({OFFLINE}). I understand everyday "
-                "commands such as:\n" + "\n".join(f"  • {e}" for e in EXAMPLES)
+                f"I couldn't understand that offline ({self._offline_note()}). "
+                "I understand everyday commands such as:\n" + "\n".join(f"  • {e}" for e in EXAMPLES)
             )
         elif op is None:
             reply = (
-                f"Understood: {intent.understood} ({OFFLINE}), but this pxa has no "
+                f"Understood: {intent.understood} ({self._offline_note()}), but this pxa has no "
                 f"{intent.operation} operation yet."
             )
         else:
-            emit(TextDelta(f"Understood: {intent.understood} ({OFFLINE})\n"))
+            emit(TextDelta(f"Understood: {intent.understood} ({self._offline_note()})\n"))
             emit(ToolStarted("offline", op.name, intent.arguments))
             outcome = await self.executor.run(op, intent.arguments)
             emit(

@@ -83,6 +83,17 @@ async def test_offline_it_says_what_it_understood_and_how_to_add_a_key(
     assert finished.offline and finished.line == "offline: no tokens used"
 
 
+async def test_offline_the_key_hint_is_said_once_per_session(
+    offline: Callable[..., OfflineAgent],
+) -> None:
+    agent, events = offline(), Transcript()
+    await agent.turn("list running production vms", events.append)
+    again = Transcript()
+    await agent.turn("show failed jobs", again.append)
+    assert again.text.startswith("Understood: job.list status=failed (offline)\n")
+    assert "set-secret" not in again.text
+
+
 async def test_offline_a_write_goes_through_the_same_confirmation(
     offline: Callable[..., OfflineAgent], infra: Infra
 ) -> None:
