@@ -53,7 +53,8 @@ class OfflineAgent:
         if intent is None:
             reply = (
                 f"I couldn't understand that offline ({self._offline_note()}). "
-                "I understand everyday commands such as:\n" + "\n".join(f"  • {e}" for e in EXAMPLES)
+                "I understand everyday commands such as:\n"
+                + "\n".join(f"  • {e}" for e in EXAMPLES)
             )
         elif op is None:
             reply = (
