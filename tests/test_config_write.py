@@ -40,6 +40,11 @@ def test_a_new_file_is_private(tmp_path: Path) -> None:
     assert file.stat().st_mode & 0o777 == 0o600
 
 
+def test_a_new_config_folder_is_private(tmp_path: Path) -> None:
+    file = set_value("ui.theme", "nord", tmp_path / "pxa" / "config.toml")
+    assert file.parent.stat().st_mode & 0o777 == 0o700
+
+
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [

@@ -116,13 +116,9 @@ class ClaudeSpecDrafter:
 
 def from_settings(settings: Settings) -> ClaudeSpecDrafter | None:
     """The drafter when an Anthropic key is configured, else None (the offline parser)."""
-    from pxa.errors import PxaError
-    from pxa.secrets import get_secret
+    from pxa.ai.factory import api_key
 
-    try:
-        key = get_secret("anthropic.api_key")
-    except PxaError:
-        return None
+    key = api_key()
     if not key:
         return None
     ai = settings.ai

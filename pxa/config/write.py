@@ -44,7 +44,8 @@ def set_value(key: str, value: Any, path: Path | None = None) -> Path:
 
 
 def _replace(file: Path, text: str) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
+    if not file.parent.exists():
+        paths.ensure_private_dir(file.parent)  # as `pxa config init` makes it
     mode = file.stat().st_mode & 0o777 if file.exists() else 0o600
     fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.")
     try:
