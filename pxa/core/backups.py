@@ -13,6 +13,7 @@ from pxa.core.catalogue import operation
 from pxa.core.context import CallContext
 from pxa.core.infra import Infra
 from pxa.core.storage import pools
+from pxa.core.vmids import new_vmid
 from pxa.errors import Conflict, Invalid, Locked, NodeOffline, NotFound, PxaError
 from pxa.models.backup import (
     Backup,
@@ -285,12 +286,7 @@ async def backup_restore(infra: Infra, req: BackupRestore, ctx: CallContext) -> 
         node, vmid, params["force"] = row["node"], b.vmid, True
         what = f"restoring {b.volid} over {row.get('name')} ({vmid})"
     else:
-        vmid = req.vmid or await infra.adapter.next_vmid()
-        if (
-            guest_id("qemu", vmid) in infra.inventory.guests
-            or guest_id("lxc", vmid) in infra.inventory.guests
-        ):
-            raise Conflict(f"VMID {vmid} is already in use", details={"field": "vmid"})
+        vmid = await new_vmid(infra, req.vmid)
         node = b.node
         params["unique"] = True
         what = f"restoring {b.volid} as new VM {vmid} on {node}"

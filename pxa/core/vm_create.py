@@ -8,14 +8,12 @@ the job says which VM was left behind and in what state.
 from __future__ import annotations
 
 import ipaddress
-import json
-import time
-import weakref
 from typing import Any
 
 from pxa.core.catalogue import operation
 from pxa.core.context import CallContext
 from pxa.core.infra import Infra
+from pxa.core.vmids import new_vmid
 from pxa.core.workflow import JobContext, workflow
 from pxa.errors import Conflict, Invalid, NodeOffline, PxaError
 from pxa.models.common import Risk
@@ -82,11 +80,7 @@ async def plan_create(infra: Infra, req: VmCreate) -> dict[str, Any]:
             reason="smaller_than_template",
             provided_value=req.configuration.storage_gb,
         )
-    vmid = req.vmid
-    if vmid is None:
-        vmid = _claim_vmid(infra, await infra.adapter.next_vmid())
-    elif mapping.guest_id("qemu", vmid) in guests or mapping.guest_id("lxc", vmid) in guests:
-        raise Conflict(f"VMID {vmid} is already in use", details={"field": "vmid"})
+    vmid = await new_vmid(infra, req.vmid)
     gid = mapping.guest_id("qemu", vmid)
     tags = list(req.tags)
     if req.environment and req.environment not in tags:
@@ -115,32 +109,6 @@ async def plan_create(infra: Infra, req: VmCreate) -> dict[str, Any]:
         "start": req.start,
     }
     return params
-
-
-# VMIDs handed to creates planned by each core, until when (monotonic): PVE's nextid is
-# the lowest free VMID, not a reservation, so creates planned at the same moment would all
-# get the same one and all clones but the first would fail.
-_CLAIMS: weakref.WeakKeyDictionary[Infra, dict[int, float]] = weakref.WeakKeyDictionary()
-CLAIM_SECONDS = 120.0
-
-
-def _claim_vmid(infra: Infra, lowest_free: int) -> int:
-    """The lowest VMID from `lowest_free` up that no guest, no unfinished create (of any pxa
-    on this database) and no create being planned here holds; claimed before any await."""
-    now = time.monotonic()
-    claims = _CLAIMS.setdefault(infra, {})
-    for vmid, until in list(claims.items()):
-        if until < now:
-            del claims[vmid]
-    taken = set(claims) | {int(row["vmid"]) for row in infra.inventory.guests.values()}
-    for row in infra.jobs.repo.unfinished():
-        if row["type"] == "vm_creation":
-            taken.add(int(json.loads(row["params"] or "{}").get("vmid") or 0))
-    vmid = lowest_free
-    while vmid in taken:
-        vmid += 1
-    claims[vmid] = now + CLAIM_SECONDS
-    return vmid
 
 
 @operation(
