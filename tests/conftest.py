@@ -13,14 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from support import make_infra, target_for
+from support import SPEED, make_infra, target_for
 
 if TYPE_CHECKING:
     from pxa.core.infra import Infra
     from pxa.proxmox.client import PveTarget
     from pxa.sandbox.server import SandboxServer
-
-SPEED = 40.0  # sandbox tasks run 40× faster than on a real cluster
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,34 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support import LiveApi, start_api
+from support import SPEED, LiveApi, no_rate_limits, start_api
 
 from pxa.sandbox.server import SandboxServer
+
+
+@pytest.fixture(scope="module")
+def module_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """One sandbox for a whole module of tests that only read or that tidy up after
+    themselves."""
+    server = SandboxServer(tmp_path_factory.mktemp("module") / "sandbox", speed=SPEED)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def unlimited_api(
+    module_sandbox: SandboxServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveApi]:
+    """/v1 over the module's sandbox with rate limits out of the way (many calls, few
+    tokens)."""
+    live = start_api(
+        module_sandbox,
+        tmp_path_factory.mktemp("module-db") / "api.db",
+        rate_limits=no_rate_limits(),
+    )
+    yield live
+    live.stop()
 
 
 @pytest.fixture

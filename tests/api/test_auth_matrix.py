@@ -20,16 +20,13 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.routing import APIRoute
-from support import LiveApi, start_api
+from support import LiveApi
 
 from pxa.api.app import ROUTERS, create_app
 from pxa.api.deps import Allowed
 from pxa.core.catalogue import load_all
 from pxa.core.tokens import Principal, all_scopes
 from pxa.models.token import TokenCreate
-from pxa.sandbox.server import SandboxServer
-
-SPEED = 40.0
 
 # Operations anyone may call, and why. Every other operation in the document needs a token.
 PUBLIC = {
@@ -61,8 +58,6 @@ PATH_VALUES = {
     "webhook_id": "wh_0000000000000000",
 }
 FALLBACK_VALUE = "x-1"
-# Rate limits out of the way: this module makes hundreds of calls with few tokens.
-NO_LIMITS = {c: (1_000_000, 60) for c in ("auth", "vm_ops", "read", "bulk", "ai")}
 
 # The app without a core describes the same routes as the served one (checked below).
 DOCUMENT = create_app(None).openapi()  # type: ignore[arg-type]
@@ -94,22 +89,8 @@ def concrete(path: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def module_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    server = SandboxServer(tmp_path_factory.mktemp("matrix") / "sandbox", speed=SPEED)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def api(
-    module_sandbox: SandboxServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveApi]:
-    live = start_api(
-        module_sandbox, tmp_path_factory.mktemp("matrix-db") / "api.db", rate_limits=NO_LIMITS
-    )
-    yield live
-    live.stop()
+def api(unlimited_api: LiveApi) -> LiveApi:
+    return unlimited_api
 
 
 @pytest.fixture(scope="module")

@@ -26,14 +26,13 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
-from support import LiveApi, start_api
+from support import SPEED, LiveApi, start_api
 
 from pxa.api.oauth import AuthProviderUnavailable, OAuthVerifier
 from pxa.config import ApiSection, Settings
 from pxa.core.tokens import InvalidToken
 from pxa.sandbox.server import SandboxServer
 
-SPEED = 40.0
 ISSUER = "https://id.example.test/realms/infra"
 AUDIENCE = "pxa-api"
 

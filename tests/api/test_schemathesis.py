@@ -15,7 +15,6 @@ Inputs that once produced a 500 are kept as plain regression tests (REGRESSIONS)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -27,12 +26,8 @@ from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
 )
-from support import LiveApi, start_api
+from support import LiveApi
 
-from pxa.sandbox.server import SandboxServer
-
-SPEED = 40.0
-NO_LIMITS = {c: (1_000_000, 60) for c in ("auth", "vm_ops", "read", "bulk", "ai")}
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 # Operations whose effects leave this machine (a webhook test delivery, a model call).
 OUTBOUND = r"^/v1/(webhooks|ai)(/|$)"
@@ -43,22 +38,8 @@ CREATE_ROUTES = r"^/v1/(vms|auth/tokens|networks|backups/schedules)$"
 
 
 @pytest.fixture(scope="module")
-def module_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    server = SandboxServer(tmp_path_factory.mktemp("fuzz") / "sandbox", speed=SPEED)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def live(
-    module_sandbox: SandboxServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveApi]:
-    api = start_api(
-        module_sandbox, tmp_path_factory.mktemp("fuzz-db") / "api.db", rate_limits=NO_LIMITS
-    )
-    yield api
-    api.stop()
+def live(unlimited_api: LiveApi) -> LiveApi:
+    return unlimited_api
 
 
 def load(live: LiveApi, max_examples: int) -> Any:

@@ -16,16 +16,14 @@ from typing import Any
 
 import httpx
 import pytest
-from support import LiveApi, error, start_api, wait_job
+from support import LiveApi, error, no_rate_limits, start_api, wait_job
 
 from pxa.sandbox.server import SandboxServer
-
-NO_LIMITS = {c: (1_000_000, 60) for c in ("auth", "vm_ops", "read", "bulk", "ai")}
 
 
 @pytest.fixture
 def api(sandbox: SandboxServer, tmp_path: Path) -> Iterator[LiveApi]:
-    live = start_api(sandbox, tmp_path / "api.db", rate_limits=NO_LIMITS)
+    live = start_api(sandbox, tmp_path / "api.db", rate_limits=no_rate_limits())
     yield live
     live.stop()
 

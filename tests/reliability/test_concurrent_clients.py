@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from support import LiveApi, make_infra, start_api, wait_job
+from support import LiveApi, make_infra, no_rate_limits, start_api, wait_job
 
 from pxa.core.context import CallContext
 from pxa.core.tokens import Principal, all_scopes
@@ -27,7 +27,6 @@ from pxa.models.token import TokenCreate
 from pxa.sandbox.server import SandboxServer
 
 CLIENTS = 20
-NO_LIMITS = {c: (1_000_000, 60) for c in ("auth", "vm_ops", "read", "bulk", "ai")}
 
 
 @dataclass
@@ -40,7 +39,7 @@ class Outcome:
 
 @pytest.fixture
 def api(sandbox: SandboxServer, tmp_path: Path) -> Iterator[LiveApi]:
-    live = start_api(sandbox, tmp_path / "api.db", rate_limits=NO_LIMITS)
+    live = start_api(sandbox, tmp_path / "api.db", rate_limits=no_rate_limits())
     yield live
     live.stop()
 

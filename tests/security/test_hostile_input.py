@@ -16,13 +16,12 @@ from typing import Any
 
 import httpx
 import pytest
-from support import LiveApi, error, start_api
+from support import SPEED, LiveApi, error, no_rate_limits, start_api
 
 from pxa.api.app import create_app
 from pxa.sandbox.server import SandboxServer
 
 LIMIT = 64 * 1024  # a small body limit, so "over the limit" is cheap to send
-NO_LIMITS = {c: (1_000_000, 60) for c in ("auth", "vm_ops", "read", "bulk", "ai")}
 # Operations that reach beyond this machine once their body is valid; bodies here never are.
 DOCUMENT = create_app(None).openapi()  # type: ignore[arg-type]
 PATH_VALUES = {"vm_id": "web-server-01", "storage_id": "local", "network_id": "vmbr0"}
@@ -47,12 +46,12 @@ IDS = [f"{m} {p}" for m, p in OPERATIONS]
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
-    server = SandboxServer(tmp_path_factory.mktemp("hostile") / "sandbox", speed=40.0)
+    server = SandboxServer(tmp_path_factory.mktemp("hostile") / "sandbox", speed=SPEED)
     server.start()
     api = start_api(
         server,
         tmp_path_factory.mktemp("hostile-db") / "api.db",
-        rate_limits=NO_LIMITS,
+        rate_limits=no_rate_limits(),
         max_body_bytes=LIMIT,
         max_upload_bytes=LIMIT,
     )
