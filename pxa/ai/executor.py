@@ -2,8 +2,8 @@
 
 Reads run at once; a write waits for the person's confirmation and a destructive call for
 the resource's name, through the front door's confirmer; read-only mode refuses both. The
-core writes the audit row of every non-read call (refused ones too); reads are audited
-here with the same actor, so every tool call of a session is in the audit log.
+core audits every call of actor `chat` (reads, refusals and arguments the model got wrong
+included), so every tool call of a session is in the audit log.
 
 Cancelling a turn while a confirmed call runs in the core waits for that call to finish
 (it is shielded), so nothing is left half-done or half-audited; a call still waiting for
@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from pxa.ai.compact import tool_problem, tool_result
 from pxa.core.context import CallContext, ConfirmationRequest, Confirmer
@@ -52,19 +52,7 @@ class ToolExecutor:
         return Actor(kind="chat", id=self.session_id)
 
     async def run(self, op: Operation, arguments: dict[str, Any]) -> ToolOutcome:
-        try:
-            payload = op.input.model_validate(arguments)
-        except ValidationError as exc:  # the model got the arguments wrong: say which
-            first = exc.errors()[0]
-            field = ".".join(str(p) for p in first["loc"])
-            message = f"{field}: {first['msg']}" if field else first["msg"]
-            self._audit(op, arguments, "error", message)
-            return ToolOutcome(
-                content=tool_problem(op.name, "error", message, "VALIDATION_ERROR"),
-                summary=f"error: {message}",
-                is_error=True,
-            )
-        risk = op.risk_of(payload)
+        """Run one tool call through the core, which validates, gates and audits it."""
         state = {"confirmed": False}
 
         async def confirm(request: ConfirmationRequest) -> bool | str:
@@ -74,16 +62,14 @@ class ToolExecutor:
             return answer
 
         ctx = CallContext(actor=self.actor, confirm=confirm if self.confirm else None)
-        call = asyncio.ensure_future(self.infra.call(op.name, payload, ctx))
+        call = asyncio.ensure_future(self.infra.call(op.name, arguments, ctx))
         try:
             result = await asyncio.shield(call)
         except asyncio.CancelledError:
-            if state["confirmed"] and not call.done():
-                await asyncio.wait([call])  # let the core finish and audit what it started
-            elif not call.done():
-                call.cancel()
-                if risk is not Risk.read:
-                    self._audit(op, arguments, "cancelled", "the turn was cancelled")
+            if not call.done():
+                if not state["confirmed"]:
+                    call.cancel()  # abandoned while it waited: the core audits it cancelled
+                await asyncio.wait([call])  # a confirmed call finishes, audited by the core
             raise
         except ConfirmationRefused as exc:
             return ToolOutcome(
@@ -106,9 +92,7 @@ class ToolExecutor:
                 is_error=True,
                 refused=True,
             )
-        except PxaError as exc:
-            if risk is Risk.read:  # the core audits the others
-                self._audit(op, arguments, "error", exc.message)
+        except PxaError as exc:  # arguments the model got wrong (Invalid) among them
             return ToolOutcome(
                 content=tool_problem(op.name, "error", exc.message, exc.code),
                 summary=f"error: {exc.message}",
@@ -116,7 +100,6 @@ class ToolExecutor:
             )
         except Exception as exc:  # a defect, not the model's fault: the chat carries on
             log.exception("tool %s failed", op.name)
-            self._audit(op, arguments, "error", f"{type(exc).__name__}: {exc}")
             return ToolOutcome(
                 content=tool_problem(
                     op.name,
@@ -127,35 +110,13 @@ class ToolExecutor:
                 summary=f"internal error: {type(exc).__name__}: {exc}",
                 is_error=True,
             )
-        if risk is Risk.read:
-            self._audit(op, arguments, "ok", None)
         job_id = getattr(result, "job_id", None) or getattr(result, "creation_job_id", None)
-        if isinstance(job_id, str) and risk is not Risk.read:
+        if isinstance(job_id, str) and op.risk is not Risk.read:
             self.started_jobs.append(job_id)
         return ToolOutcome(
             content=tool_result(op.name, result.model_dump(mode="json", exclude_none=True)),
             summary=brief(result),
             result=result,
-        )
-
-    def _audit(
-        self, op: Operation, arguments: dict[str, Any], result: str, error: str | None
-    ) -> None:
-        target = next(
-            (
-                v
-                for k in ("vm_id", "job_id", "network_id", "storage_id", "backup_id", "scan_id")
-                if isinstance(v := arguments.get(k), str)
-            ),
-            None,
-        )
-        self.infra.audit.record(
-            actor=str(self.actor),
-            operation=op.name,
-            target=target,
-            arguments=arguments,
-            result=result,
-            error=error,
         )
 
 

@@ -39,6 +39,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Actors whose every call is audited, reads and arguments that failed validation included
+# (what the model asked for is part of the record); the others have their changes audited.
+AUDIT_EVERY_CALL = frozenset({"chat"})
+
 SECRET_KEYS = ("password", "secret", "token", "api_key", "cipassword")
 
 
@@ -87,8 +91,22 @@ class Infra:
         op = self.catalogue.get(name)
         if op is None:
             raise NotFound(f"no operation named {name!r}")
-        payload = args if isinstance(args, op.input) else _validate(op, args)
+        every = ctx.actor.kind in AUDIT_EVERY_CALL
+        try:
+            payload = args if isinstance(args, op.input) else _validate(op, args)
+        except Invalid as exc:
+            if every:
+                self.audit.record(
+                    actor=str(ctx.actor),
+                    operation=op.name,
+                    target=None,
+                    arguments=_redact(args),
+                    result="error",
+                    error=exc.message,
+                )
+            raise
         risk = op.risk_of(payload)
+        audited = every or risk is not Risk.read
         resource, resource_name = await self._describe(payload)
         request = ConfirmationRequest(
             operation=op.name,
@@ -105,12 +123,20 @@ class Infra:
             await self.gate.check(op, risk, request, ctx)
             result = await op.handler(self, payload, ctx)
         except PxaError as exc:
-            if risk is not Risk.read:
+            if audited:
                 self._audit(op, ctx, request, "error", error=exc.message)
             raise
-        if risk is not Risk.read:
+        except asyncio.CancelledError:
+            if audited:
+                self._audit(op, ctx, request, "cancelled", error="the call was cancelled")
+            raise
+        except Exception as exc:  # a defect: the record says so, the caller reports it
+            if audited:
+                self._audit(op, ctx, request, "error", error=f"{type(exc).__name__}: {exc}")
+            raise
+        if audited:
             job_id = getattr(result, "job_id", None) or getattr(result, "creation_job_id", None)
-            self._audit(op, ctx, request, "ok", job_id=job_id)
+            self._audit(op, ctx, request, "ok", job_id=job_id if risk is not Risk.read else None)
         return result
 
     def _audit(
